@@ -39,7 +39,7 @@ export async function freeLoopbackPort(): Promise<number> {
 function makeTraversable(dataDir: string): void {
   if (process.getuid?.() !== 0) return;
   const parts = resolve(dataDir).split(sep).filter(Boolean);
-  let current = sep;
+  let current: string = sep;
   for (const part of parts) {
     current = join(current, part);
     if (!existsSync(current)) break;
