@@ -1,0 +1,5 @@
+export { createDataSource, runMigrations, pendingSchemaChanges } from './data-source';
+export { startEmbeddedPostgres, freeLoopbackPort } from './embedded/embedded-postgres';
+export type { EmbeddedPostgresHandle } from './embedded/embedded-postgres';
+export * from './repositories';
+export { DataSource } from 'typeorm';

@@ -1,0 +1,5 @@
+import { MigrationInterface } from 'typeorm';
+import { AccessAndAudit1796112275336 } from './1796112275336-access-and-audit';
+
+// Listed explicitly (no glob): a stray compiled .js next to a .ts can never be picked up twice.
+export const MIGRATIONS: Array<new () => MigrationInterface> = [AccessAndAudit1796112275336];

@@ -1,0 +1,5 @@
+export * from './organization.repository';
+export * from './user.repository';
+export * from './membership.repository';
+export * from './api-key.repository';
+export * from './audit-log.repository';
