@@ -33,4 +33,17 @@ export enum AccessErrorCode {
   MEMBERSHIP_NOT_FOUND = 'ACCESS_MEMBERSHIP_NOT_FOUND',
 }
 
-export type ErrorCode = RequestErrorCode | AuthErrorCode | AccessErrorCode;
+export enum ProtocolErrorCode {
+  // A protocol document failed lint; details.problems lists the ProtocolProblem values.
+  INVALID_DOCUMENT = 'PROTOCOL_INVALID_DOCUMENT',
+  TOO_LARGE = 'PROTOCOL_TOO_LARGE',
+  NOT_JSON = 'PROTOCOL_NOT_JSON',
+  INVALID_VERSION = 'PROTOCOL_INVALID_VERSION',
+  INVALID_RANGE = 'PROTOCOL_INVALID_RANGE',
+  INVALID_COMPATIBILITY_MODE = 'PROTOCOL_INVALID_COMPATIBILITY_MODE',
+  NAME_MISMATCH = 'PROTOCOL_NAME_MISMATCH',
+  VERSION_NOT_INCREASED = 'PROTOCOL_VERSION_NOT_INCREASED',
+  BREAKING_CHANGE = 'PROTOCOL_BREAKING_CHANGE',
+}
+
+export type ErrorCode = RequestErrorCode | AuthErrorCode | AccessErrorCode | ProtocolErrorCode;
