@@ -1,0 +1,8 @@
+export * from './protocol-problem';
+export * from './protocol-document';
+export { canonicalJson, contentHash } from './canonical-json';
+export { DEFAULT_LIMITS, type DocumentLimits } from './json-limits';
+export { isJsonPointer, parseJsonPointer, joinJsonPointer, getAtPointer } from './json-pointer';
+export { parseRegistryRef, registryId, type AnnotationSchemaResolver, type RegistryRef } from './registry-ref';
+export { annotationAjvOptions, createAnnotationAjv, dialectOf, type SchemaDialect } from './annotation-ajv';
+export { lintProtocolDocument, type LintOptions, type LintResult } from './protocol-linter';
