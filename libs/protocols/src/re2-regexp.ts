@@ -30,7 +30,8 @@ export function compileLinearPattern(pattern: string): RegExpLike {
   // ajv caches compiled patterns in its scope under `toString()`: without a distinct string every
   // pattern of a schema would share the first one's matcher.
   const source = `/${pattern}/re2`;
-  return { test: (input: string) => compiled.test(input), toString: () => source };
+  const matcher: RegExpLike & { toString(): string } = { test: (input: string) => compiled.test(input), toString: () => source };
+  return matcher;
 }
 
 // ajv's `code.regExp` hook; `code` only matters for standalone code generation, which we do not use.
