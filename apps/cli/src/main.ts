@@ -2,11 +2,12 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands';
 import { EXIT_USAGE } from './exit-codes';
+import { imagoraVersion } from '@imagora/runtime';
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('imagora')
     .description('Imagora: share annotated, de-identified medical-imaging datasets under versioned protocols')
-    .version(require('../../../../package.json').version)
+    .version(imagoraVersion())
     .showHelpAfterError()
     .exitOverride();
   registerCommands(program);

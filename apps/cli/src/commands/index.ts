@@ -1,6 +1,9 @@
 import { Command } from 'commander';
+import { registerMigrateCommand } from './migrate.command';
+import { registerServeCommand } from './serve.command';
 
 // Every `imagora` sub-command lives in its own *.command.ts file and is registered here.
 export function registerCommands(program: Command): void {
-  void program;
+  registerServeCommand(program);
+  registerMigrateCommand(program);
 }

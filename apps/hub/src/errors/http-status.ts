@@ -1,0 +1,73 @@
+import { AccessErrorCode, assertUnreachable, AuthErrorCode, DeidErrorCode, DicomErrorCode, ErrorCode, ProtocolErrorCode, RequestErrorCode } from '@imagora/core';
+
+// The one table from domain error codes to HTTP statuses. The switch is exhaustive: a code added to
+// ErrorCode without a status here does not compile.
+export function httpStatusOf(code: ErrorCode): number {
+  switch (code) {
+    case RequestErrorCode.MALFORMED_JSON:
+    case RequestErrorCode.VALIDATION_FAILED:
+      return 400;
+    case RequestErrorCode.ROUTE_NOT_FOUND:
+      return 404;
+    case RequestErrorCode.METHOD_NOT_ALLOWED:
+      return 405;
+    case RequestErrorCode.PAYLOAD_TOO_LARGE:
+      return 413;
+    case RequestErrorCode.UNSUPPORTED_MEDIA_TYPE:
+      return 415;
+    case RequestErrorCode.INTERNAL:
+      return 500;
+    case RequestErrorCode.UNAVAILABLE:
+      return 503;
+    case AuthErrorCode.UNAUTHENTICATED:
+    case AuthErrorCode.INVALID_CREDENTIALS:
+    case AuthErrorCode.INVALID_TOKEN:
+      return 401;
+    case AuthErrorCode.FORBIDDEN:
+      return 403;
+    case AccessErrorCode.ORGANIZATION_NOT_FOUND:
+    case AccessErrorCode.USER_NOT_FOUND:
+    case AccessErrorCode.API_KEY_NOT_FOUND:
+    case AccessErrorCode.MEMBERSHIP_NOT_FOUND:
+      return 404;
+    case AccessErrorCode.ORGANIZATION_EXISTS:
+    case AccessErrorCode.USER_EXISTS:
+    case AccessErrorCode.LAST_ADMIN:
+      return 409;
+    case AccessErrorCode.WEAK_PASSWORD:
+    case AccessErrorCode.INVALID_ROLE:
+    case AccessErrorCode.INVALID_NAME:
+    case AccessErrorCode.INVALID_EXPIRY:
+      return 422;
+    case ProtocolErrorCode.TOO_LARGE:
+      return 413;
+    case ProtocolErrorCode.NOT_JSON:
+    case ProtocolErrorCode.INVALID_RANGE:
+    case ProtocolErrorCode.INVALID_VERSION:
+    case ProtocolErrorCode.INVALID_COMPATIBILITY_MODE:
+      return 400;
+    case ProtocolErrorCode.INVALID_DOCUMENT:
+    case ProtocolErrorCode.NAME_MISMATCH:
+      return 422;
+    case ProtocolErrorCode.VERSION_NOT_INCREASED:
+    case ProtocolErrorCode.BREAKING_CHANGE:
+      return 409;
+    case DicomErrorCode.NOT_DICOM:
+    case DicomErrorCode.TRUNCATED:
+    case DicomErrorCode.MALFORMED:
+    case DicomErrorCode.INVALID_FILE_META:
+    case DicomErrorCode.UNSUPPORTED_TRANSFER_SYNTAX:
+    case DicomErrorCode.TOO_DEEP:
+    case DeidErrorCode.UNSUPPORTED_CHARACTER_SET:
+    case DeidErrorCode.UNSUPPORTED_OBJECT:
+    case DeidErrorCode.UNSAFE_ENCODING:
+    case DeidErrorCode.VERIFICATION_FAILED:
+    case DeidErrorCode.INVALID_JSON_POINTER:
+      return 422;
+    case DeidErrorCode.INVALID_KEY:
+    case DeidErrorCode.INVALID_OPTIONS:
+      return 400;
+    default:
+      return assertUnreachable(code);
+  }
+}

@@ -1,0 +1,68 @@
+import PgBoss from 'pg-boss';
+
+export interface JobHandler<T extends object> {
+  queue: string;
+  /** Handlers must be idempotent: pg-boss delivers at least once, and a killed worker's job is retried. */
+  handle(payload: T, context: { jobId: string; requestId?: string }): Promise<void>;
+  /** Optional cron schedule (pg-boss schedules are cluster-wide: one run per tick across replicas). */
+  cron?: string;
+}
+
+export interface JobQueueOptions {
+  connectionString: string;
+  pollingIntervalSeconds?: number;
+  onError?: (error: Error) => void;
+}
+
+/** The job queue: pg-boss tables in the hub's own PostgreSQL (schema `pgboss`). */
+export class JobQueue {
+  private readonly boss: PgBoss;
+  private readonly queues = new Set<string>();
+  private started = false;
+
+  constructor(private readonly options: JobQueueOptions) {
+    this.boss = new PgBoss({ connectionString: options.connectionString, schema: 'pgboss', application_name: 'imagora-jobs', max: 4 });
+    this.boss.on('error', (error: Error) => options.onError?.(error));
+  }
+
+  async start(queues: readonly string[]): Promise<void> {
+    if (!this.started) {
+      await this.boss.start();
+      this.started = true;
+    }
+    // pg-boss 10 silently drops sends to a queue that was never created: create every queue up front.
+    for (const queue of queues) {
+      if (this.queues.has(queue)) continue;
+      await this.boss.createQueue(queue, { name: queue, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+      this.queues.add(queue);
+    }
+  }
+
+  async send<T extends object>(queue: string, payload: T, options: { singletonKey?: string } = {}): Promise<string | null> {
+    if (!this.queues.has(queue)) throw new Error(`queue ${queue} was not created at start`);
+    return this.boss.send(queue, payload, options);
+  }
+
+  async consume<T extends object>(handler: JobHandler<T>): Promise<void> {
+    if (!this.queues.has(handler.queue)) await this.start([handler.queue]);
+    await this.boss.work<T & { requestId?: string }>(
+      handler.queue,
+      { batchSize: 1, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 },
+      async (jobs) => {
+        for (const job of jobs) await handler.handle(job.data, { jobId: job.id, requestId: job.data?.requestId });
+      },
+    );
+    if (handler.cron) await this.boss.schedule(handler.queue, handler.cron, {});
+  }
+
+  /** Readiness: the queue's tables answer. */
+  async ping(): Promise<void> {
+    await this.boss.getQueue(this.queues.values().next().value ?? 'none');
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+  }
+}

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { ObjectStore } from './object-store';
+
+function storeFromEnv(): ObjectStore {
+  return new ObjectStore({
+    endpoint: process.env.S3_ENDPOINT,
+    region: process.env.S3_REGION ?? 'us-east-1',
+    accessKeyId: process.env.S3_ACCESS_KEY_ID,
+    secretAccessKey: process.env.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: true,
+  });
+}
+
+describe(ObjectStore.name, () => {
+  const store = storeFromEnv();
+  const bucket = `t-${randomBytes(4).toString('hex')}`;
+
+  afterAll(() => store.destroy());
+
+  it('creates a bucket once and accepts a second ensure as a no-op', async () => {
+    await store.ensureBucket(bucket);
+    await store.ensureBucket(bucket);
+    await expect(store.ping(bucket)).resolves.toBeUndefined();
+  });
+
+  it('stores and returns the exact bytes of an object', async () => {
+    const body = randomBytes(300_000);
+    await store.put(bucket, 'a/b.bin', body);
+    expect((await store.getBuffer(bucket, 'a/b.bin')).equals(body)).toBe(true);
+  });
+
+  it('reports a missing object as absent and a deleted one too', async () => {
+    await store.put(bucket, 'gone.txt', 'x');
+    expect(await store.exists(bucket, 'gone.txt')).toBe(true);
+    await store.delete(bucket, 'gone.txt');
+    expect(await store.exists(bucket, 'gone.txt')).toBe(false);
+  });
+
+  it('fails readiness for a bucket that does not exist', async () => {
+    await expect(store.ping('no-such-bucket-here')).rejects.toBeDefined();
+  });
+});
