@@ -6,3 +6,24 @@ export { isJsonPointer, parseJsonPointer, joinJsonPointer, getAtPointer } from '
 export { parseRegistryRef, registryId, type AnnotationSchemaResolver, type RegistryRef } from './registry-ref';
 export { annotationAjvOptions, createAnnotationAjv, dialectOf, type SchemaDialect } from './annotation-ajv';
 export { lintProtocolDocument, type LintOptions, type LintResult } from './protocol-linter';
+export {
+  compareSemver,
+  isValidSemver,
+  maxSatisfying,
+  parseSemver,
+  satisfies,
+  sortVersions,
+  versionBump,
+  allowsBreakingChange,
+  type RangeOptions,
+  type SemVer,
+  type VersionBump,
+} from './semver';
+export {
+  ProtocolValidator,
+  ProtocolValidatorCache,
+  RecordIssueCode,
+  type RecordIssue,
+  type RecordValidation,
+  type ValidatorCacheOptions,
+} from './protocol-validator-cache';
