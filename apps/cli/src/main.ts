@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands';
 import { EXIT_USAGE } from './exit-codes';
-import { imagoraVersion } from '@imagora/runtime';
+import { CliError } from './hub-client';
+import { imagoraVersion } from '@imagora/runtime/version';
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('imagora')
@@ -24,5 +25,5 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv).catch((error: unknown) => {
   process.stderr.write(`imagora: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = process.exitCode && process.exitCode !== 0 ? process.exitCode : EXIT_USAGE;
+  process.exitCode = error instanceof CliError ? error.exitCode : EXIT_USAGE;
 });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAccessCommands } from './access.command';
 import { registerMigrateCommand } from './migrate.command';
 import { registerServeCommand } from './serve.command';
 
@@ -6,4 +7,5 @@ import { registerServeCommand } from './serve.command';
 export function registerCommands(program: Command): void {
   registerServeCommand(program);
   registerMigrateCommand(program);
+  registerAccessCommands(program);
 }

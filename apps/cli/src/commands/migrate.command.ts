@@ -1,13 +1,12 @@
 import { Command } from 'commander';
 import { loadConfig } from '@imagora/core';
-import { runMigrations } from '@imagora/persistence';
-import { createLogger, startRuntime } from '@imagora/runtime';
 
 export function registerMigrateCommand(program: Command): void {
   program
     .command('migrate')
     .description('apply the committed database migrations (the hub also does this at start)')
     .action(async () => {
+      const [{ runMigrations }, { createLogger, startRuntime }] = await Promise.all([import('@imagora/persistence'), import('@imagora/runtime')]);
       const config = loadConfig(process.env);
       const runtime = await startRuntime(config, { logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), migrate: false });
       try {

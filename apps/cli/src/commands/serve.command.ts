@@ -1,7 +1,5 @@
 import { Command } from 'commander';
 import { ConfigError } from '@imagora/core';
-import { serveHub } from '../../../hub/src/serve-hub';
-import { startWorker } from '../../../worker/src/worker';
 import { EXIT_USAGE } from '../exit-codes';
 
 export function registerServeCommand(program: Command): void {
@@ -10,6 +8,8 @@ export function registerServeCommand(program: Command): void {
     .description('run the hub and a worker in one process (embedded PostgreSQL and S3 unless DATABASE_URL / S3_ENDPOINT are set)')
     .option('--no-worker', 'serve the HTTP API only')
     .action(async (options: { worker: boolean }) => {
+      // Loaded on demand: the hub pulls in NestJS, which other commands should not pay for at start-up.
+      const [{ serveHub }, { startWorker }] = await Promise.all([import('../../../hub/src/serve-hub'), import('../../../worker/src/worker')]);
       let hub;
       try {
         hub = await serveHub({ alsoStart: options.worker ? startWorker : undefined });
