@@ -45,13 +45,21 @@ export function ensureDcmdump(): boolean {
   return dcmdumpAvailable;
 }
 
-/** Runs dcmdump on files; returns the files it reports errors for. */
+/** Runs dcmdump on files (in batches; a failing batch is re-run file by file); returns the failing files. */
 export function dcmdumpErrors(files: string[]): { file: string; errors: string }[] {
-  const failures: { file: string; errors: string }[] = [];
-  for (const file of files) {
-    const run = spawnSync('dcmdump', ['-q', '+E', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const check = (batch: string[]): string[] | undefined => {
+    const run = spawnSync('dcmdump', ['-q', '+E', ...batch], { encoding: 'utf8', maxBuffer: 256 << 20 });
     const errors = (run.stderr ?? '').split('\n').filter((line) => line.startsWith('E:'));
-    if (run.status !== 0 || errors.length > 0) failures.push({ file, errors: errors.join('; ') || `exit ${run.status}` });
+    return run.status !== 0 || errors.length > 0 ? (errors.length ? errors : [`exit ${run.status}`]) : undefined;
+  };
+  const failures: { file: string; errors: string }[] = [];
+  for (let start = 0; start < files.length; start += 64) {
+    const batch = files.slice(start, start + 64);
+    if (!check(batch)) continue;
+    for (const file of batch) {
+      const errors = check([file]);
+      if (errors) failures.push({ file, errors: errors.join('; ') });
+    }
   }
   return failures;
 }
