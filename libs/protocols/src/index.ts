@@ -27,3 +27,23 @@ export {
   type RecordValidation,
   type ValidatorCacheOptions,
 } from './protocol-validator-cache';
+export {
+  BOTH_DIRECTIONS,
+  breaksUnder,
+  isTransitive,
+  requiredDirections,
+  type CompatibilityChange,
+  type CompatibilityResult,
+  type Direction,
+} from './compatibility-change';
+export {
+  changelog,
+  checkAgainstHistory,
+  checkCompatibility,
+  checkPublication,
+  diffProtocols,
+  type CompatibilityOptions,
+  type HistoryCheck,
+  type PublicationProblem,
+} from './compatibility-checker';
+export { compareAnnotationSchemas, type SchemaComparatorOptions } from './schema-comparator';
