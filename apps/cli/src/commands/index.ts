@@ -2,10 +2,12 @@ import { Command } from 'commander';
 import { registerAccessCommands } from './access.command';
 import { registerMigrateCommand } from './migrate.command';
 import { registerServeCommand } from './serve.command';
+import { registerDeidCommand } from './deid.command';
 
 // Every `imagora` sub-command lives in its own *.command.ts file and is registered here.
 export function registerCommands(program: Command): void {
   registerServeCommand(program);
   registerMigrateCommand(program);
   registerAccessCommands(program);
+  registerDeidCommand(program);
 }
