@@ -83,7 +83,7 @@ describe('imagora serve on embedded defaults', () => {
     const hub = await startServeProcess({ IMAGORA_HOME: home, IMAGORA_ADMIN_PASSWORD: password, LOG_LEVEL: 'trace' });
     try {
       const response = await fetch(`${hub.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
-      const { accessToken } = await response.json();
+      const { accessToken } = (await response.json()) as { accessToken: string };
       await fetch(`${hub.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } });
       await fetch(`${hub.url}/api/v1/auth/me?token=${accessToken}`);
       await fetch(`${hub.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: password + '-wrong' }) });

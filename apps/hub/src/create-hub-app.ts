@@ -10,6 +10,10 @@ import { errorBody } from './errors/domain-exception.filter';
 import { HubModule } from './hub.module';
 import { HubMetrics } from './metrics/metrics';
 
+// Above the protocol linter's own 1 MiB limit, so an oversized document gets its PROTOCOL_TOO_LARGE code.
+const PROTOCOL_BODY_LIMIT = 4 * 1024 * 1024;
+const protocolDocumentRoutes = /^\/api\/v1\/protocols\/[^/]+\/versions\/[^/]+(?:\/check)?$/;
+
 /** Builds the HTTP API on a started runtime; the caller decides where it listens. */
 export async function createHubApp(runtime: Runtime): Promise<INestApplication> {
   const metrics = new HubMetrics();
@@ -18,6 +22,8 @@ export async function createHubApp(runtime: Runtime): Promise<INestApplication> 
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(countRequests(metrics));
+  // Protocol documents are kept verbatim: their routes take the JSON body as text (lint parses it).
+  app.use(protocolDocumentRoutes, express.text({ limit: PROTOCOL_BODY_LIMIT, type: ['application/json', 'application/*+json', 'text/plain'] }));
   app.use(express.json({ limit: runtime.config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   app.use(bodyParserErrors);
   const document = SwaggerModule.createDocument(

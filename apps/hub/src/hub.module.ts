@@ -14,6 +14,7 @@ import { DomainExceptionFilter } from './errors/domain-exception.filter';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { HubMetrics } from './metrics/metrics';
+import { ProtocolsController } from './registry/protocols.controller';
 import { RUNTIME } from './runtime.token';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -44,7 +45,7 @@ export class HubModule {
           },
         }),
       ],
-      controllers: [HealthController, MetricsController, AuthController, ApiKeysController, OrganizationsController, UsersController],
+      controllers: [HealthController, MetricsController, AuthController, ApiKeysController, OrganizationsController, UsersController, ProtocolsController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: HubMetrics, useValue: metrics },

@@ -1,6 +1,6 @@
 import { AddressInfo } from 'node:net';
 import { loadConfig } from '@imagora/core';
-import { createLogger, Runtime, startRuntime } from '@imagora/runtime';
+import { createLogger, Runtime, seedProtocols, startRuntime } from '@imagora/runtime';
 import { createHubApp } from './create-hub-app';
 
 export interface ServeOptions {
@@ -31,6 +31,8 @@ export async function serveHub(options: ServeOptions = {}): Promise<RunningHub> 
     } else if (bootstrap.created) {
       print(`\nFirst start: created user "${bootstrap.adminUsername}" with the password from IMAGORA_ADMIN_PASSWORD\n`);
     }
+    const seeded = await seedProtocols(runtime);
+    if (seeded.length) runtime.logger.info({ protocols: seeded }, 'published the shipped protocols');
     if (options.alsoStart) await options.alsoStart(runtime);
     const app = await createHubApp(runtime);
     await app.listen(config.port, config.host);

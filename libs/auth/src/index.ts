@@ -5,3 +5,4 @@ export * from './api-key-secrets';
 export * from './auth.decorators';
 export * from './bearer.strategy';
 export * from './auth.guard';
+export * from './jws-protocol-signer';

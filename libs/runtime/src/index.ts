@@ -2,3 +2,5 @@ export * from './runtime';
 export * from './logger';
 export * from './access-use-cases';
 export * from './version';
+export * from './registry-use-cases';
+export * from './seed-protocols';

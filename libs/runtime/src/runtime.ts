@@ -2,11 +2,19 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from 'pino';
 import { ImagoraConfig } from '@imagora/core';
-import { createDataSource, DataSource, EmbeddedPostgresHandle, runMigrations, startEmbeddedPostgres } from '@imagora/persistence';
+import {
+  createDataSource,
+  DataSource,
+  EmbeddedPostgresHandle,
+  runMigrations,
+  startEmbeddedPostgres,
+  TypeormOrganizationRepository,
+} from '@imagora/persistence';
 import { EmbeddedS3Handle, ObjectStore, startEmbeddedS3 } from '@imagora/storage';
 import { loadOrCreateSigningKey, SigningKey } from '@imagora/auth';
 import { ALL_QUEUES, JobQueue } from '@imagora/jobs';
 import { AccessUseCases, composeAccessUseCases } from './access-use-cases';
+import { composeRegistryUseCases, RegistryUseCases } from './registry-use-cases';
 
 export interface Runtime {
   config: ImagoraConfig;
@@ -16,6 +24,7 @@ export interface Runtime {
   jobs: JobQueue;
   signingKey: SigningKey;
   access: AccessUseCases;
+  registry: RegistryUseCases;
   /** `iss` of the hub's tokens and signatures. */
   issuer: string;
   embedded: { postgres: boolean; objectStore: boolean };
@@ -92,6 +101,7 @@ export async function startRuntime(config: ImagoraConfig, options: RuntimeOption
     await jobs.start(ALL_QUEUES);
     stops.push(() => jobs.stop());
 
+    const access = composeAccessUseCases(dataSource, signingKey, issuer, config.tokenTtlSeconds);
     return {
       config,
       logger,
@@ -100,7 +110,8 @@ export async function startRuntime(config: ImagoraConfig, options: RuntimeOption
       jobs,
       signingKey,
       issuer,
-      access: composeAccessUseCases(dataSource, signingKey, issuer, config.tokenTtlSeconds),
+      access,
+      registry: composeRegistryUseCases(dataSource, new TypeormOrganizationRepository(dataSource), access.auditLog, signingKey, issuer, config.protocolApprovals),
       embedded: { postgres: embeddedPostgres !== undefined, objectStore: embeddedS3 !== undefined },
       stop,
     };

@@ -1,4 +1,14 @@
-import { AccessErrorCode, assertUnreachable, AuthErrorCode, DeidErrorCode, DicomErrorCode, ErrorCode, ProtocolErrorCode, RequestErrorCode } from '@imagora/core';
+import {
+  AccessErrorCode,
+  assertUnreachable,
+  AuthErrorCode,
+  DeidErrorCode,
+  DicomErrorCode,
+  ErrorCode,
+  ProtocolErrorCode,
+  RegistryErrorCode,
+  RequestErrorCode,
+} from '@imagora/core';
 
 // The one table from domain error codes to HTTP statuses. The switch is exhaustive: a code added to
 // ErrorCode without a status here does not compile.
@@ -38,6 +48,20 @@ export function httpStatusOf(code: ErrorCode): number {
     case AccessErrorCode.INVALID_ROLE:
     case AccessErrorCode.INVALID_NAME:
     case AccessErrorCode.INVALID_EXPIRY:
+      return 422;
+    case RegistryErrorCode.PROTOCOL_NOT_FOUND:
+    case RegistryErrorCode.VERSION_NOT_FOUND:
+    case RegistryErrorCode.NO_MATCHING_VERSION:
+      return 404;
+    case RegistryErrorCode.PROTOCOL_EXISTS:
+    case RegistryErrorCode.VERSION_IMMUTABLE:
+    case RegistryErrorCode.INVALID_STATE:
+    case RegistryErrorCode.NOT_ENOUGH_APPROVALS:
+      return 409;
+    case RegistryErrorCode.SELF_REVIEW:
+      return 403;
+    case RegistryErrorCode.DOCUMENT_MISMATCH:
+    case RegistryErrorCode.INVALID_REPLACEMENT:
       return 422;
     case ProtocolErrorCode.TOO_LARGE:
       return 413;

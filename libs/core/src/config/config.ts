@@ -39,6 +39,10 @@ export interface ImagoraConfig {
   tokenTtlSeconds: number;
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Approvals a protocol draft needs from committee members other than its authors (0: one-person hub). */
+  protocolApprovals: number;
+  /** Protocols published into an empty registry at first start; undefined: the ones shipped in protocols/. */
+  seedProtocolsDir: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -160,5 +164,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ImagoraConfig
     tokenTtlSeconds: integer(env, 'IMAGORA_TOKEN_TTL_SECONDS', 3600, 60, 30 * 24 * 3600),
     bodyLimitBytes: byteSize(env, 'IMAGORA_BODY_LIMIT', 1024 * 1024),
     logLevel: logLevel as ImagoraConfig['logLevel'],
+    protocolApprovals: integer(env, 'IMAGORA_PROTOCOL_APPROVALS', 1, 0, 20),
+    seedProtocolsDir: (() => {
+      const dir = text(env, 'IMAGORA_SEED_PROTOCOLS_DIR');
+      return dir === undefined ? undefined : isAbsolute(dir) ? dir : resolve(cwd, dir);
+    })(),
   };
 }

@@ -46,6 +46,19 @@ export enum ProtocolErrorCode {
   BREAKING_CHANGE = 'PROTOCOL_BREAKING_CHANGE',
 }
 
+export enum RegistryErrorCode {
+  PROTOCOL_NOT_FOUND = 'REGISTRY_PROTOCOL_NOT_FOUND',
+  VERSION_NOT_FOUND = 'REGISTRY_VERSION_NOT_FOUND',
+  PROTOCOL_EXISTS = 'REGISTRY_PROTOCOL_EXISTS',
+  VERSION_IMMUTABLE = 'REGISTRY_VERSION_IMMUTABLE',
+  INVALID_STATE = 'REGISTRY_INVALID_STATE',
+  NOT_ENOUGH_APPROVALS = 'REGISTRY_NOT_ENOUGH_APPROVALS',
+  SELF_REVIEW = 'REGISTRY_SELF_REVIEW',
+  DOCUMENT_MISMATCH = 'REGISTRY_DOCUMENT_MISMATCH',
+  NO_MATCHING_VERSION = 'REGISTRY_NO_MATCHING_VERSION',
+  INVALID_REPLACEMENT = 'REGISTRY_INVALID_REPLACEMENT',
+}
+
 export enum DicomErrorCode {
   NOT_DICOM = 'DICOM_NOT_DICOM',
   TRUNCATED = 'DICOM_TRUNCATED',
@@ -65,4 +78,4 @@ export enum DeidErrorCode {
   INVALID_JSON_POINTER = 'DEID_INVALID_JSON_POINTER',
 }
 
-export type ErrorCode = RequestErrorCode | AuthErrorCode | AccessErrorCode | DicomErrorCode | DeidErrorCode | ProtocolErrorCode;
+export type ErrorCode = RequestErrorCode | AuthErrorCode | AccessErrorCode | RegistryErrorCode | DicomErrorCode | DeidErrorCode | ProtocolErrorCode;

@@ -1,5 +1,6 @@
 import { MigrationInterface } from 'typeorm';
 import { AccessAndAudit1796112275336 } from './1796112275336-access-and-audit';
+import { ProtocolRegistry1796112995268 } from './1796112995268-protocol-registry';
 
 // Listed explicitly (no glob): a stray compiled .js next to a .ts can never be picked up twice.
-export const MIGRATIONS: Array<new () => MigrationInterface> = [AccessAndAudit1796112275336];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [AccessAndAudit1796112275336, ProtocolRegistry1796112995268];

@@ -3,3 +3,4 @@ export * from './user.repository';
 export * from './membership.repository';
 export * from './api-key.repository';
 export * from './audit-log.repository';
+export * from './protocol.repository';
