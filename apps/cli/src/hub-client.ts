@@ -41,6 +41,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode = 2,
+    /** The hub's `error.details`, when the failure came from the hub. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -76,16 +78,26 @@ export class HubClient {
     return new HubClient(hub, env.IMAGORA_TOKEN ?? readCredentials(env).hubs[hub]?.token);
   }
 
-  async call<T = any>(method: string, path: string, body?: unknown, options: { anonymous?: boolean } = {}): Promise<T> {
+  hasToken(): boolean {
+    return this.token !== undefined;
+  }
+
+  /** Sends a JSON document verbatim (protocol documents are stored as written). */
+  callText<T = any>(method: string, path: string, jsonText: string): Promise<T> {
+    return this.call<T>(method, path, undefined, {}, jsonText);
+  }
+
+  async call<T = any>(method: string, path: string, body?: unknown, options: { anonymous?: boolean } = {}, rawJson?: string): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (!options.anonymous) {
       if (!this.token) throw new CliError(`not signed in to ${this.hub}: run \`imagora login --hub ${this.hub} --user NAME\` or set IMAGORA_TOKEN`);
       headers.authorization = `Bearer ${this.token}`;
     }
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const payload = rawJson ?? (body === undefined ? undefined : JSON.stringify(body));
+    if (payload !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(`${this.hub}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      response = await fetch(`${this.hub}${path}`, { method, headers, body: payload });
     } catch (error) {
       throw new CliError(`cannot reach ${this.hub}: ${(error as Error).cause ?? (error as Error).message}`);
     }
@@ -99,7 +111,11 @@ export class HubClient {
     if (!response.ok) {
       const error = parsed?.error;
       const hint = response.status === 401 && !options.anonymous ? ' (token expired or revoked? run `imagora login` again)' : '';
-      throw new CliError(error ? `${error.code}: ${error.message}${hint}` : `HTTP ${response.status} from ${path}${hint}`, response.status === 409 || response.status === 422 ? 1 : 2);
+      throw new CliError(
+        error ? `${error.code}: ${error.message}${hint}` : `HTTP ${response.status} from ${path}${hint}`,
+        response.status === 409 || response.status === 422 ? 1 : 2,
+        error?.details,
+      );
     }
     return parsed as T;
   }

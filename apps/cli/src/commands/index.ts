@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAccessCommands } from './access.command';
 import { registerMigrateCommand } from './migrate.command';
+import { registerProtocolCommands } from './protocol.command';
 import { registerServeCommand } from './serve.command';
 import { registerDeidCommand } from './deid.command';
 
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerMigrateCommand(program);
   registerAccessCommands(program);
   registerDeidCommand(program);
+  registerProtocolCommands(program);
 }
