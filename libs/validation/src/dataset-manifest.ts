@@ -97,6 +97,11 @@ function reportSchemaError(error: ErrorObject, report: (code: IssueCode, message
     report(IssueCode.DATASET_LICENSE, 'license must be a single SPDX id (no spaces or operators)', '/license');
     return;
   }
-  const detail = error.keyword === 'required' ? ` "${(error.params as { missingProperty: string }).missingProperty}"` : '';
-  report(IssueCode.DATASET_SCHEMA, `${error.instancePath || 'dataset.json'} ${error.message ?? 'is invalid'}${detail}`, error.instancePath);
+  if (error.keyword === 'required') {
+    // Point at the missing member itself: that is where the contributor has to add something.
+    const field = (error.params as { missingProperty: string }).missingProperty;
+    report(IssueCode.DATASET_SCHEMA, `${error.instancePath || 'dataset.json'} must have the field "${field}"`, `${error.instancePath}/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    return;
+  }
+  report(IssueCode.DATASET_SCHEMA, `${error.instancePath || 'dataset.json'} ${error.message ?? 'is invalid'}`, error.instancePath);
 }
