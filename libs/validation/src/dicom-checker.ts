@@ -1,4 +1,4 @@
-import type { DicomHeader } from '@imagora/dicom';
+import { Tags, findElement, rawText, type DicomHeader } from '@imagora/dicom';
 import type { ProtocolDocument } from '@imagora/protocols';
 import { BoundedCounter } from './bounded-counter';
 import { IssueCode } from './issue-codes';
@@ -8,6 +8,11 @@ import type { ReferenceIndex } from './reference-index';
 // SOP classes of annotation objects (PS3.4 Annex B.5): they reference images rather than being images,
 // so the protocol's imaging rules (modality, SOP class, attributes, transfer syntax) do not apply to them.
 const ANNOTATION_SOP_CLASS = /^1\.2\.840\.10008\.5\.1\.4\.1\.1\.(66\.4|66\.7|481\.3|88\.\d+|91\.1)$/;
+const REQUIRED_META: ReadonlyArray<readonly [number, string]> = [
+  [Tags.MediaStorageSOPClassUID, 'Media Storage SOP Class UID (0002,0002)'],
+  [Tags.MediaStorageSOPInstanceUID, 'Media Storage SOP Instance UID (0002,0003)'],
+  [Tags.TransferSyntaxUID, 'Transfer Syntax UID (0002,0010)'],
+];
 const ANNOTATION_MODALITIES = new Set(['SEG', 'SR', 'RTSTRUCT', 'ANN']);
 
 export function isAnnotationObject(header: Pick<DicomHeader, 'sopClassUid' | 'modality'>): boolean {
@@ -43,6 +48,11 @@ export class DicomChecker {
     const add = (code: IssueCode, message: string, tag?: string) => this.issues.add({ code, file, tag, message });
     if (!header.file.hasPreamble || !header.file.hasFileMeta) {
       add(IssueCode.DICOM_NOT_PART10, `not a DICOM Part 10 file: ${header.file.hasPreamble ? 'no file meta information' : 'no 128-byte preamble and DICM prefix'}`);
+    } else {
+      // PS3.10 7.1: these File Meta Information elements are Type 1.
+      for (const [tag, name] of REQUIRED_META) {
+        if (!rawText(findElement(header.file.meta, tag))) add(IssueCode.DICOM_NOT_PART10, `file meta information lacks ${name}`, tag.toString(16).toUpperCase().padStart(8, '0'));
+      }
     }
     const annotationObject = isAnnotationObject(header);
     if (annotationObject) this.annotationObjects++;
