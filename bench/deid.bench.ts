@@ -12,7 +12,7 @@ import { deidentifyPath } from '../apps/cli/src/commands/deid.command';
 // on a generated 1 GiB multi-frame file. Same files, same run.
 
 const repoRoot = path.join(__dirname, '..', '..');
-const corpusDir = path.join(repoRoot, '..', 'shared', 'corpus');
+const corpusDir = path.join(process.env.IMAGORA_SHARED_DIR ?? path.join(repoRoot, '..', 'shared'), 'corpus');
 const TARGET_FILES = 2000;
 const BIG_BYTES = 1 << 30;
 

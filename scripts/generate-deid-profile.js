@@ -11,7 +11,7 @@ const crypto = require('node:crypto');
 
 const EDITION = '2024b';
 const root = path.join(__dirname, '..');
-const defaultDeidDir = path.join(root, '..', 'shared', 'deid');
+const defaultDeidDir = path.join(process.env.IMAGORA_SHARED_DIR ?? path.join(root, '..', 'shared'), 'deid');
 const outputFile = path.join(root, 'libs', 'deid', 'src', 'profile', 'table-e1-1.generated.ts');
 const OPTION_COLUMNS = [
   'rtnSafePrivOpt', 'rtnUIDsOpt', 'rtnDevIdOpt', 'rtnInstIdOpt', 'rtnPatCharsOpt', 'rtnLongFullDatesOpt',

@@ -227,12 +227,32 @@ describe('access control over HTTP', () => {
       const docs = (await hub.request('/docs-json')).body;
       const routes = Object.entries(docs.paths as Record<string, Record<string, any>>).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
       expect(routes.length).toBeGreaterThanOrEqual(12);
-      const publicRoutes = new Set(['/health/live', '/health/ready', '/metrics', '/.well-known/jwks.json', '/api/v1/auth/login']);
-      for (const { path, op } of routes) {
-        if (publicRoutes.has(path)) continue;
-        expect({ path, security: op.security }).toEqual({ path, security: [{ bearer: [] }] });
-        expect({ path, has401: Boolean(op.responses['401']) }).toEqual({ path, has401: true });
+      // Exactly these operations are public; every other one must declare bearer auth and its 401.
+      const publicOperations = new Set([
+        'get /health/live',
+        'get /health/ready',
+        'get /metrics',
+        'get /.well-known/jwks.json',
+        'post /api/v1/auth/login',
+        'get /api/v1/protocols',
+        'get /api/v1/protocols/{name}',
+        'get /api/v1/protocols/{name}/resolve',
+        'get /api/v1/protocols/{name}/diff',
+        'get /api/v1/protocols/{name}/changelog',
+        'get /api/v1/protocols/{name}/versions/{version}',
+        'get /api/v1/protocols/{name}/versions/{version}/schema',
+      ]);
+      for (const { path, method, op } of routes) {
+        const key = `${method} ${path}`;
+        if (publicOperations.has(key)) {
+          expect({ key, security: op.security }).toEqual({ key, security: undefined });
+          continue;
+        }
+        expect({ key, security: op.security }).toEqual({ key, security: [{ bearer: [] }] });
+        expect({ key, has401: Boolean(op.responses['401']) }).toEqual({ key, has401: true });
       }
+      // Every public operation the test names exists, so the list cannot silently go stale.
+      expect([...publicOperations].filter((key) => !routes.some((r) => `${r.method} ${r.path}` === key))).toEqual([]);
       expect((await hub.request('/docs')).status).toBe(200);
     });
 

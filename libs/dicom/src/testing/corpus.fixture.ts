@@ -19,7 +19,8 @@ export interface CorpusEntry {
 }
 
 const repoRoot = path.join(__dirname, '..', '..', '..', '..');
-export const CORPUS_DIR = path.join(repoRoot, '..', 'shared', 'corpus');
+// IMAGORA_SHARED_DIR (set by .ci/run) when the shared folder is not beside the repository.
+export const CORPUS_DIR = path.join(process.env.IMAGORA_SHARED_DIR ?? path.join(repoRoot, '..', 'shared'), 'corpus');
 
 export function loadCorpus(): CorpusEntry[] {
   const indexFile = path.join(CORPUS_DIR, 'index.json');
