@@ -67,7 +67,7 @@ export class RecordChecker {
     if (!result.valid) {
       for (const issue of result.issues) {
         const where = issue.keyword ? ` [${issue.keyword}]` : '';
-        this.issues.add({ code: RECORD_CODES[issue.code], file, line, pointer: issue.instancePath, message: `${issue.instancePath || 'record'} ${issue.message}${where}` });
+        this.issues.add({ code: RECORD_CODES[issue.code], file, line, pointer: issue.instancePath, message: issue.code === RecordIssueCode.SCHEMA ? `${issue.instancePath || 'record'} ${issue.message}${where}` : issue.message });
       }
     }
     const label = getAtPointer(record, this.label.tokens);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 // annotation records, and the protocol they follow.
 
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..', '..');
-export const CORPUS_DIR = path.join(REPO_ROOT, '..', 'shared', 'corpus');
+export const CORPUS_DIR = path.join(process.env.IMAGORA_SHARED_DIR ?? path.join(REPO_ROOT, '..', 'shared'), 'corpus');
 
 export function corpusFile(relative: string): string {
   return path.join(CORPUS_DIR, relative);
