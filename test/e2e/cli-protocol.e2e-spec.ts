@@ -75,7 +75,7 @@ describe('imagora protocol', () => {
   });
 
   describe('on a hub', () => {
-    const doc = (version: string, extra: Record<string, unknown> = {}) => ({
+    const doc = (version: string, extra: Record<string, unknown> = {}): Record<string, any> => ({
       ...shipped('1.0.0'),
       name: 'cli-nodules',
       version,
