@@ -4,6 +4,7 @@ import { registerMigrateCommand } from './migrate.command';
 import { registerProtocolCommands } from './protocol.command';
 import { registerServeCommand } from './serve.command';
 import { registerDeidCommand } from './deid.command';
+import { registerValidateCommand } from './validate.command';
 
 // Every `imagora` sub-command lives in its own *.command.ts file and is registered here.
 export function registerCommands(program: Command): void {
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerAccessCommands(program);
   registerDeidCommand(program);
   registerProtocolCommands(program);
+  registerValidateCommand(program);
 }
