@@ -285,15 +285,14 @@ class ValidationRun {
       entry.open(),
       this.maxLineBytes,
       {
-        line: (bytes, line, utf8) => {
-          if (!utf8) {
+        line: (decoded, line) => {
+          if (decoded === undefined) {
             this.issues.add({ code: IssueCode.ANNOTATION_INVALID_UTF8, file, line, message: 'line is not valid UTF-8' });
             records++;
             return;
           }
-          let text = bytes.toString('utf8');
-          if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-          if (text.length === 0 || text.trim().length === 0) return; // blank lines are allowed
+          const text = line === 1 && decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+          if (text.length === 0 || (text.charCodeAt(0) !== 0x7b && text.trim().length === 0)) return; // blank lines are allowed
           records++;
           this.parseAndCheck(text, file, fileId, line, maxDepth);
         },

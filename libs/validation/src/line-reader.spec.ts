@@ -3,9 +3,10 @@ import { readLines } from './line-reader';
 
 async function collect(chunks: Buffer[], maxLineBytes = 1024) {
   const lines: Array<[number, string, boolean]> = [];
+  // Lines are reported as [number, text as latin1 bytes, valid UTF-8].
   const tooLong: Array<[number, number]> = [];
   await readLines(Readable.from(chunks), maxLineBytes, {
-    line: (bytes, line, utf8) => lines.push([line, bytes.toString('latin1'), utf8]),
+    line: (text, line) => lines.push([line, text === undefined ? '' : Buffer.from(text, 'utf8').toString('latin1'), text !== undefined]),
     tooLong: (line, bytes) => tooLong.push([line, bytes]),
   });
   return { lines, tooLong };

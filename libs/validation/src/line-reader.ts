@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 
 export interface LineSink {
-  // A complete line without its "\n"; utf8 says whether its bytes are valid UTF-8.
-  line(bytes: Buffer, lineNumber: number, utf8: boolean): void;
+  // A complete line without its "\n", decoded; undefined when its bytes are not valid UTF-8.
+  line(text: string | undefined, lineNumber: number): void;
   // A line longer than the limit: its bytes were counted and dropped, never held.
   tooLong(lineNumber: number, bytes: number): void;
 }
@@ -11,10 +11,11 @@ const NEWLINE = 0x0a;
 
 /**
  * Splits a byte stream into lines without ever holding more than one chunk plus one line of at most
- * maxLineBytes, so a 2 GB line costs a 2 GB read, not 2 GB of memory. UTF-8 is checked once per chunk
- * (newline bytes never occur inside a multi-byte sequence, so a valid chunk has valid whole lines);
- * only lines in an invalid chunk or spanning chunks are checked one by one. onChunk sees every byte
- * (for the sha256 of checksummed files).
+ * maxLineBytes, so a 2 GB line costs a 2 GB read, not 2 GB of memory. The complete lines of a chunk
+ * are decoded with one UTF-8 check and one decode (a newline byte never occurs inside a multi-byte
+ * sequence, so a valid run of whole lines has valid lines) and split as a string: per-line buffers
+ * and decodes cost more than the JSON parsing they feed. Only lines of an invalid run, and lines that
+ * span chunks, are handled as bytes one by one. onChunk sees every byte (for checksums).
  */
 export async function readLines(stream: AsyncIterable<Buffer | string>, maxLineBytes: number, sink: LineSink, onChunk?: (chunk: Buffer) => void): Promise<void> {
   let carry: Buffer[] = [];
@@ -22,55 +23,88 @@ export async function readLines(stream: AsyncIterable<Buffer | string>, maxLineB
   let skipping = false;
   let skippedBytes = 0;
   let lineNumber = 1;
+
+  const emitBytes = (bytes: Buffer) => {
+    if (bytes.length > maxLineBytes) sink.tooLong(lineNumber, bytes.length);
+    else sink.line(isUtf8(bytes) ? bytes.toString('utf8') : undefined, lineNumber);
+    lineNumber++;
+  };
+
   for await (const raw of stream) {
     const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
     onChunk?.(chunk);
     let start = 0;
-    let chunkUtf8: boolean | undefined;
-    for (;;) {
-      const end = chunk.indexOf(NEWLINE, start);
-      if (end < 0) break;
-      if (skipping) {
-        sink.tooLong(lineNumber, skippedBytes + end - start);
-        skipping = false;
-        skippedBytes = 0;
-      } else if (carryBytes > 0) {
-        if (carryBytes + end - start > maxLineBytes) sink.tooLong(lineNumber, carryBytes + end - start);
-        else {
-          const line = Buffer.concat([...carry, chunk.subarray(start, end)]);
-          sink.line(line, lineNumber, isUtf8(line));
-        }
-        carry = [];
-        carryBytes = 0;
-      } else if (end - start > maxLineBytes) {
-        sink.tooLong(lineNumber, end - start);
-      } else {
-        chunkUtf8 ??= isUtf8(chunk);
-        const line = chunk.subarray(start, end);
-        sink.line(line, lineNumber, chunkUtf8 || isUtf8(line));
-      }
-      lineNumber++;
-      start = end + 1;
-    }
-    if (start < chunk.length) {
-      const rest = chunk.length - start;
-      if (skipping) skippedBytes += rest;
-      else if (carryBytes + rest > maxLineBytes) {
-        // Past the limit: drop what was held and only count from here on.
+    const first = chunk.indexOf(NEWLINE);
+    if (first < 0) {
+      // No line ends in this chunk: it extends the current line.
+      if (skipping) skippedBytes += chunk.length;
+      else if (carryBytes + chunk.length > maxLineBytes) {
         skipping = true;
-        skippedBytes = carryBytes + rest;
+        skippedBytes = carryBytes + chunk.length;
         carry = [];
         carryBytes = 0;
       } else {
         // Copy: the stream may reuse its chunk buffers.
+        carry.push(Buffer.from(chunk));
+        carryBytes += chunk.length;
+      }
+      continue;
+    }
+    // Finish the line that started in an earlier chunk.
+    if (skipping) {
+      sink.tooLong(lineNumber++, skippedBytes + first);
+      skipping = false;
+      skippedBytes = 0;
+      start = first + 1;
+    } else if (carryBytes > 0) {
+      if (carryBytes + first > maxLineBytes) sink.tooLong(lineNumber++, carryBytes + first);
+      else emitBytes(Buffer.concat([...carry, chunk.subarray(0, first)]));
+      carry = [];
+      carryBytes = 0;
+      start = first + 1;
+    }
+    // The whole lines of this chunk: [start, last newline).
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last >= start) {
+      const run = chunk.subarray(start, last);
+      if (isUtf8(run)) lineNumber = splitDecoded(run.toString('utf8'), lineNumber, maxLineBytes, sink);
+      else {
+        let lineStart = start;
+        for (let end = chunk.indexOf(NEWLINE, lineStart); end >= 0 && end <= last; end = chunk.indexOf(NEWLINE, lineStart)) {
+          emitBytes(chunk.subarray(lineStart, end));
+          lineStart = end + 1;
+        }
+      }
+      start = last + 1;
+    }
+    if (start < chunk.length) {
+      const rest = chunk.length - start;
+      if (rest > maxLineBytes) {
+        skipping = true;
+        skippedBytes = rest;
+      } else {
         carry.push(Buffer.from(chunk.subarray(start)));
-        carryBytes += rest;
+        carryBytes = rest;
       }
     }
   }
   if (skipping) sink.tooLong(lineNumber, skippedBytes);
-  else if (carryBytes > 0) {
-    const line = Buffer.concat(carry);
-    sink.line(line, lineNumber, isUtf8(line));
+  else if (carryBytes > 0) emitBytes(Buffer.concat(carry));
+}
+
+// Emits the lines of decoded text (which ends just before a newline); returns the next line number.
+function splitDecoded(text: string, lineNumber: number, maxLineBytes: number, sink: LineSink): number {
+  let lineStart = 0;
+  for (;;) {
+    let end = text.indexOf('\n', lineStart);
+    if (end < 0) end = text.length;
+    const line = text.slice(lineStart, end);
+    // A UTF-16 unit is at most 3 UTF-8 bytes: only long-looking lines need their bytes counted.
+    const bytes = line.length * 3 > maxLineBytes ? Buffer.byteLength(line, 'utf8') : 0;
+    if (bytes > maxLineBytes) sink.tooLong(lineNumber, bytes);
+    else sink.line(line, lineNumber);
+    lineNumber++;
+    if (end === text.length) return lineNumber;
+    lineStart = end + 1;
   }
 }

@@ -39,7 +39,8 @@ export class RecordChecker {
   // The annotation schema declares these at the top level: records carry an id / a reader.
   private readonly id?: Pointer;
   private readonly reader?: Pointer;
-  private readonly ids = new Map<string, number>();
+  private readonly stringIds = new Map<string | number, number>();
+  private readonly numberIds = new Map<string | number, number>();
   readonly labels = new BoundedCounter();
   readonly readers = new BoundedCounter();
   records = 0;
@@ -87,12 +88,12 @@ export class RecordChecker {
 
   private checkId(id: unknown, file: string, fileId: number, line: number): void {
     if (typeof id !== 'string' && typeof id !== 'number') return;
-    // Numbers and strings are distinct ids ("1" is not 1).
-    const key = typeof id === 'string' ? `s${id}` : `n${id}`;
-    const first = this.ids.get(key);
+    // Numbers and strings are distinct ids ("1" is not 1): one map each, keyed by the raw value.
+    const ids = typeof id === 'string' ? this.stringIds : this.numberIds;
+    const first = ids.get(id);
     // One number per id: file id and line packed (lines below 2^26 per file, far more than any NDJSON).
     if (first === undefined) {
-      this.ids.set(key, fileId * 0x4000000 + line);
+      ids.set(id, fileId * 0x4000000 + line);
       return;
     }
     const firstFile = this.index.filePath(Math.floor(first / 0x4000000));

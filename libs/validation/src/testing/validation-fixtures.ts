@@ -1,11 +1,17 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 // Test datasets built from the real files of ../shared/corpus (copied byte for byte) plus generated
 // annotation records, and the protocol they follow.
 
-export const REPO_ROOT = path.join(__dirname, '..', '..', '..', '..');
+// Found by walking up to package.json: this file also runs compiled, one level deeper under dist/ (the benchmark).
+function findRepoRoot(from: string): string {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) if (existsSync(path.join(dir, 'package.json'))) return dir;
+  throw new Error(`no package.json above ${from}`);
+}
+
+export const REPO_ROOT = findRepoRoot(__dirname);
 export const CORPUS_DIR = path.join(process.env.IMAGORA_SHARED_DIR ?? path.join(REPO_ROOT, '..', 'shared'), 'corpus');
 
 export function corpusFile(relative: string): string {
