@@ -189,10 +189,31 @@ async function main(): Promise<void> {
     // A warm-up pass over the files so the first measured phase does not pay for a cold page cache.
     headersPhase(root);
 
-    const headers = await runChild('headers', root);
-    const ajv = await runChild('ajv', root);
-    const validation = await runChild('validate', root);
-    const v = validation.extra as { valid: boolean; errors: number; images: number; imagesMs: number; recordsMs: number };
+    // Phases alternate for BENCH_ROUNDS rounds and each keeps its fastest round: on a shared machine
+    // the slow rounds measure the neighbours, not the code.
+    const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+    let headers: PhaseResult | undefined;
+    let ajv: PhaseResult | undefined;
+    let validation: PhaseResult | undefined;
+    let validationPeakRssMb = 0;
+    let imagesMs = Number.POSITIVE_INFINITY;
+    let recordsMs = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < rounds; round++) {
+      const h = await runChild('headers', root);
+      const a = await runChild('ajv', root);
+      const v = await runChild('validate', root);
+      if (!headers || h.ms < headers.ms) headers = h;
+      if (!ajv || a.ms < ajv.ms) ajv = a;
+      if (!validation || v.ms < validation.ms) validation = v;
+      validationPeakRssMb = Math.max(validationPeakRssMb, v.peakRssMb);
+      imagesMs = Math.min(imagesMs, v.extra!.imagesMs as number);
+      recordsMs = Math.min(recordsMs, v.extra!.recordsMs as number);
+      console.log(`round ${round + 1}: header loop ${h.ms.toFixed(0)} ms, bare ajv ${a.ms.toFixed(0)} ms, validator ${v.ms.toFixed(0)} ms (images ${(v.extra!.imagesMs as number).toFixed(0)} ms, records ${(v.extra!.recordsMs as number).toFixed(0)} ms)`);
+    }
+    const v = { ...(validation!.extra as { valid: boolean; errors: number; images: number }), imagesMs, recordsMs };
+    validation = { ...validation!, peakRssMb: validationPeakRssMb };
+    headers = headers!;
+    ajv = ajv!;
     if (!v.valid || v.images !== images || validation.count !== records || ajv.extra?.invalid !== 0) {
       throw new Error(`the generated dataset did not validate clean: ${JSON.stringify({ validation, ajv })}`);
     }
@@ -207,7 +228,7 @@ async function main(): Promise<void> {
     row('images', imagesRate, imagesBaseline);
     row('records', recordsRate, recordsBaseline);
     console.log('');
-    console.log(`validator: ${(validation.ms / 1000).toFixed(2)} s total (images ${(v.imagesMs / 1000).toFixed(2)} s, records ${(v.recordsMs / 1000).toFixed(2)} s), peak RSS ${validation.peakRssMb.toFixed(0)} MB`);
+    console.log(`validator: ${(validation.ms / 1000).toFixed(2)} s total, best rounds (images ${(v.imagesMs / 1000).toFixed(2)} s, records ${(v.recordsMs / 1000).toFixed(2)} s), peak RSS ${validation.peakRssMb.toFixed(0)} MB (highest round)`);
     console.log(`baselines: header loop ${(headers.ms / 1000).toFixed(2)} s (peak RSS ${headers.peakRssMb.toFixed(0)} MB), bare ajv ${(ajv.ms / 1000).toFixed(2)} s (peak RSS ${ajv.peakRssMb.toFixed(0)} MB)`);
   } finally {
     if (!process.env.BENCH_KEEP) rmSync(root, { recursive: true, force: true });

@@ -14,7 +14,7 @@ import { fileByteSource, HeaderTooLargeError } from './file-byte-source';
 import { IssueCode } from './issue-codes';
 import { IssueCollector } from './issue-collector';
 import { scanJsonArray } from './json-array-scan';
-import { excessNestingOffset } from './json-depth';
+import { nestsDeeperThan } from './json-depth';
 import { readLines } from './line-reader';
 import { RecordChecker } from './record-checker';
 import { ReferenceIndex } from './reference-index';
@@ -307,15 +307,17 @@ class ValidationRun {
   }
 
   private parseAndCheck(text: string, file: string, fileId: number, line: number, maxDepth: number): void {
-    if (excessNestingOffset(text, maxDepth) >= 0) {
-      this.issues.add({ code: IssueCode.ANNOTATION_TOO_DEEP, file, line, message: `record nests deeper than ${maxDepth} levels; not validated` });
-      return;
-    }
     let record: unknown;
     try {
+      // V8's JSON.parse is not recursive: a 100,000-deep line parses; the depth check below keeps
+      // it away from ajv (recursive for recursive schemas) and from every walker after it.
       record = JSON.parse(text);
     } catch (error) {
       this.issues.add({ code: IssueCode.ANNOTATION_JSON_SYNTAX, file, line, message: `not JSON: ${(error as Error).message}` });
+      return;
+    }
+    if (nestsDeeperThan(record, maxDepth)) {
+      this.issues.add({ code: IssueCode.ANNOTATION_TOO_DEEP, file, line, message: `record nests deeper than ${maxDepth} levels; not validated` });
       return;
     }
     this.records.check(record, file, fileId, line);

@@ -1,5 +1,5 @@
 import { scanJsonArray } from './json-array-scan';
-import { excessNestingOffset } from './json-depth';
+import { excessNestingOffset, nestsDeeperThan } from './json-depth';
 
 describe(scanJsonArray.name, () => {
   it('finds the line each element starts on, ignoring brackets inside strings', () => {
@@ -19,5 +19,17 @@ describe(excessNestingOffset.name, () => {
 
   it('does not count brackets inside strings or escaped quotes', () => {
     expect(excessNestingOffset('{"a":"\\"[[[[[[[["}', 2)).toBe(-1);
+  });
+});
+
+describe(nestsDeeperThan.name, () => {
+  it('measures arrays and objects alike, scalars as depth 0', () => {
+    expect(nestsDeeperThan({ a: [{ b: 1 }] }, 3)).toBe(false);
+    expect(nestsDeeperThan({ a: [{ b: [] }] }, 3)).toBe(true);
+    expect(nestsDeeperThan('[[[[', 1)).toBe(false);
+  });
+
+  it('stops early on a value nested 100,000 deep', () => {
+    expect(nestsDeeperThan(JSON.parse('['.repeat(100_000) + ']'.repeat(100_000)), 64)).toBe(true);
   });
 });

@@ -24,3 +24,38 @@ export function excessNestingOffset(text: string, maxDepth: number): number {
   }
   return -1;
 }
+
+/**
+ * True when a parsed JSON value nests deeper than maxDepth (the value itself is depth 1). An explicit
+ * stack, no recursion, and it only ever walks containers down to maxDepth + 1, so a value nested
+ * 100,000 deep costs 65 steps; a typical record costs a handful. Cheaper than scanning the text,
+ * which costs a step per character.
+ */
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const stack: object[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    const depth = depths.pop()!;
+    if (depth > maxDepth) return true;
+    if (Array.isArray(current)) {
+      for (let index = 0; index < current.length; index++) {
+        const child: unknown = current[index];
+        if (child !== null && typeof child === 'object') {
+          stack.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const key in current) {
+        const child: unknown = (current as Record<string, unknown>)[key];
+        if (child !== null && typeof child === 'object') {
+          stack.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    }
+  }
+  return false;
+}

@@ -94,17 +94,14 @@ export async function readLines(stream: AsyncIterable<Buffer | string>, maxLineB
 
 // Emits the lines of decoded text (which ends just before a newline); returns the next line number.
 function splitDecoded(text: string, lineNumber: number, maxLineBytes: number, sink: LineSink): number {
-  let lineStart = 0;
-  for (;;) {
-    let end = text.indexOf('\n', lineStart);
-    if (end < 0) end = text.length;
-    const line = text.slice(lineStart, end);
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index];
     // A UTF-16 unit is at most 3 UTF-8 bytes: only long-looking lines need their bytes counted.
     const bytes = line.length * 3 > maxLineBytes ? Buffer.byteLength(line, 'utf8') : 0;
     if (bytes > maxLineBytes) sink.tooLong(lineNumber, bytes);
     else sink.line(line, lineNumber);
     lineNumber++;
-    if (end === text.length) return lineNumber;
-    lineStart = end + 1;
   }
+  return lineNumber;
 }

@@ -1,5 +1,6 @@
-import { getAtPointer, joinJsonPointer, parseJsonPointer, RecordIssueCode, type ProtocolValidator } from '@imagora/protocols';
+import { joinJsonPointer, parseJsonPointer, RecordIssueCode, type ProtocolValidator } from '@imagora/protocols';
 import { BoundedCounter } from './bounded-counter';
+import { IdFingerprintSet } from './id-fingerprint-set';
 import { IssueCode } from './issue-codes';
 import type { IssueCollector } from './issue-collector';
 import type { PendingRecordReference, ReferenceIndex } from './reference-index';
@@ -12,13 +13,33 @@ const RECORD_CODES: Record<RecordIssueCode, IssueCode> = {
 
 interface Pointer {
   readonly text: string;
-  readonly tokens: readonly string[];
+  // RFC 6901 evaluation, with the array-index form of each token worked out once, not per record.
+  read(value: unknown): unknown;
 }
 
 function pointer(text: string | undefined): Pointer | undefined {
   if (text === undefined) return undefined;
   const tokens = parseJsonPointer(text);
-  return tokens === undefined ? undefined : { text, tokens };
+  if (tokens === undefined) return undefined;
+  // RFC 6901 §4: an array index is decimal without leading zeros; -1 marks a token that is none.
+  const indexes = tokens.map((token) => (/^(?:0|[1-9][0-9]*)$/.test(token) ? Number(token) : -1));
+  return {
+    text,
+    read(value: unknown): unknown {
+      let current = value;
+      for (let index = 0; index < tokens.length; index++) {
+        if (current === null || typeof current !== 'object') return undefined;
+        if (Array.isArray(current)) {
+          if (indexes[index] < 0) return undefined;
+          current = current[indexes[index]];
+        } else {
+          if (!Object.prototype.hasOwnProperty.call(current, tokens[index])) return undefined;
+          current = (current as Record<string, unknown>)[tokens[index]];
+        }
+      }
+      return current;
+    },
+  };
 }
 
 function topLevelProperties(schema: unknown): Record<string, unknown> {
@@ -39,11 +60,13 @@ export class RecordChecker {
   // The annotation schema declares these at the top level: records carry an id / a reader.
   private readonly id?: Pointer;
   private readonly reader?: Pointer;
-  private readonly stringIds = new Map<string | number, number>();
-  private readonly numberIds = new Map<string | number, number>();
+  private readonly ids = new IdFingerprintSet();
   readonly labels = new BoundedCounter();
   readonly readers = new BoundedCounter();
   records = 0;
+  // Annotation files get their own small indexes for id packing, so packed values stay small integers.
+  private readonly idFiles: string[] = [];
+  private lastIdFile = -1;
 
   constructor(
     private readonly validator: ProtocolValidator,
@@ -71,10 +94,10 @@ export class RecordChecker {
         this.issues.add({ code: RECORD_CODES[issue.code], file, line, pointer: issue.instancePath, message: issue.code === RecordIssueCode.SCHEMA ? `${issue.instancePath || 'record'} ${issue.message}${where}` : issue.message });
       }
     }
-    const label = getAtPointer(record, this.label.tokens);
+    const label = this.label.read(record);
     if (typeof label === 'string') this.labels.add(label);
-    if (this.reader) this.countReader(getAtPointer(record, this.reader.tokens));
-    if (this.id) this.checkId(getAtPointer(record, this.id.tokens), file, fileId, line);
+    if (this.reader) this.countReader(this.reader.read(record));
+    if (this.id) this.checkId(this.id.read(record), file, line);
     this.checkReference(record, file, fileId, line, result.valid);
   }
 
@@ -86,28 +109,31 @@ export class RecordChecker {
     }
   }
 
-  private checkId(id: unknown, file: string, fileId: number, line: number): void {
+  private checkId(id: unknown, file: string, line: number): void {
     if (typeof id !== 'string' && typeof id !== 'number') return;
-    // Numbers and strings are distinct ids ("1" is not 1): one map each, keyed by the raw value.
-    const ids = typeof id === 'string' ? this.stringIds : this.numberIds;
-    const first = ids.get(id);
-    // One number per id: file id and line packed (lines below 2^26 per file, far more than any NDJSON).
-    if (first === undefined) {
-      ids.set(id, fileId * 0x4000000 + line);
-      return;
-    }
-    const firstFile = this.index.filePath(Math.floor(first / 0x4000000));
+    // One number per id: annotation-file index and line packed (exact up to 2^29 files of 16M lines).
+    const first = this.ids.addOrGet(typeof id === 'string' ? id : String(id), typeof id === 'number', this.idFileIndex(file) * 0x1000000 + line);
+    if (first < 0) return;
+    const firstFile = this.idFiles[Math.floor(first / 0x1000000)];
     this.issues.add({
       code: IssueCode.ANNOTATION_DUPLICATE_ID,
       file,
       line,
       pointer: this.id!.text,
-      message: `id ${JSON.stringify(id)} is already used at ${firstFile}:${first % 0x4000000}`,
+      message: `id ${JSON.stringify(id)} is already used at ${firstFile}:${first % 0x1000000}`,
     });
   }
 
+  private idFileIndex(file: string): number {
+    if (this.lastIdFile >= 0 && this.idFiles[this.lastIdFile] === file) return this.lastIdFile;
+    let index = this.idFiles.lastIndexOf(file);
+    if (index < 0) index = this.idFiles.push(file) - 1;
+    this.lastIdFile = index;
+    return index;
+  }
+
   private checkReference(record: unknown, file: string, fileId: number, line: number, schemaValid: boolean): void {
-    const uid = getAtPointer(record, this.uid.tokens);
+    const uid = this.uid.read(record);
     if (typeof uid !== 'string' || uid.length === 0) {
       // A schema that requires the reference has already said so; do not say it twice.
       if (schemaValid) this.issues.add({ code: IssueCode.ANNOTATION_REFERENCE_MISSING, file, line, pointer: this.uid.text, message: `no SOP Instance UID at ${this.uid.text}` });
@@ -115,7 +141,7 @@ export class RecordChecker {
     }
     let frame = Number.NaN;
     if (this.frame) {
-      const value = getAtPointer(record, this.frame.tokens);
+      const value = this.frame.read(record);
       if (value !== undefined) {
         if (typeof value === 'number' && Number.isInteger(value) && value >= 1) frame = value;
         else if (schemaValid || typeof value === 'number') {
@@ -128,7 +154,7 @@ export class RecordChecker {
     let maxRow = -1;
     let maxRowIndex = -1;
     if (this.coordinates) {
-      const coordinates = getAtPointer(record, this.coordinates.tokens);
+      const coordinates = this.coordinates.read(record);
       if (Array.isArray(coordinates)) {
         // An odd trailing number is ANNOTATION_ODD_COORDINATES already; the pairs before it are checked.
         const paired = coordinates.length - (coordinates.length % 2);
@@ -153,14 +179,14 @@ export class RecordChecker {
       }
     }
     const reference: PendingRecordReference = { uid, file: fileId, line, frame, maxColumn, maxColumnIndex, maxRow, maxRowIndex };
-    if (this.index.instance(uid)) this.resolve(reference, file);
+    const image = this.index.instance(uid);
+    if (image) this.resolve(reference, file, image);
     else this.index.pendRecord(reference);
   }
 
   /** Checks a reference against its indexed image; an unknown UID is ANNOTATION_IMAGE_NOT_FOUND. */
-  resolve(reference: PendingRecordReference, file = this.index.filePath(reference.file)): void {
+  resolve(reference: PendingRecordReference, file = this.index.filePath(reference.file), image = this.index.instance(reference.uid)): void {
     const { line } = reference;
-    const image = this.index.instance(reference.uid);
     if (!image) {
       this.issues.add({ code: IssueCode.ANNOTATION_IMAGE_NOT_FOUND, file, line, pointer: this.uid.text, message: `SOP Instance UID ${reference.uid} is not in the dataset` });
       return;
