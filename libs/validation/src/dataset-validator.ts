@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
@@ -141,15 +141,21 @@ class ValidationRun {
   }
 
   async consume(entries: AsyncIterable<DatasetEntry> | Iterable<DatasetEntry>): Promise<void> {
-    for await (const entry of entries) {
-      try {
-        await this.process(entry);
-      } catch (error) {
-        // An I/O failure (a file removed mid-run, a stream that errors) is the file's issue, not the run's end.
-        this.issues.add({ code: IssueCode.FILE_UNREADABLE, file: String(entry.path), message: `cannot read: ${(error as Error).message}` });
-      }
-      this.options.onProgress?.({ files: this.files, images: this.dicom.images, records: this.records.records, bytes: this.bytes });
+    for await (const entry of entries) await this.processSafely(entry);
+  }
+
+  async consumeBatches(batches: AsyncIterable<DatasetEntry[]>): Promise<void> {
+    for await (const batch of batches) for (const entry of batch) await this.processSafely(entry);
+  }
+
+  private async processSafely(entry: DatasetEntry): Promise<void> {
+    try {
+      await this.process(entry);
+    } catch (error) {
+      // An I/O failure (a file removed mid-run, a stream that errors) is the file's issue, not the run's end.
+      this.issues.add({ code: IssueCode.FILE_UNREADABLE, file: String(entry.path), message: `cannot read: ${(error as Error).message}` });
     }
+    this.options.onProgress?.({ files: this.files, images: this.dicom.images, records: this.records.records, bytes: this.bytes });
   }
 
   private async process(entry: DatasetEntry): Promise<void> {
@@ -220,15 +226,16 @@ class ValidationRun {
 
   private async readDicom(entry: DatasetEntry): Promise<void> {
     const fileId = this.index.fileId(entry.path);
-    const result = isLocalEntry(entry) ? this.scanLocal(entry.absolutePath) : await this.scanStream(entry);
+    const result = isLocalEntry(entry) ? this.scanLocal(entry.absolutePath, entry.size) : await this.scanStream(entry);
     if ('header' in result) this.dicom.check(result.header, entry.path, fileId);
     else this.issues.add({ code: result.code, file: entry.path, tag: result.tag, message: result.message });
   }
 
-  private scanLocal(absolutePath: string): ScanResult {
+  private scanLocal(absolutePath: string, size: number): ScanResult {
     const fd = openSync(absolutePath, 'r');
     try {
-      return tryScan(fileByteSource(fd, fstatSync(fd).size, this.maxHeaderBytes));
+      // The walker's stat gives the size; a file that shrank since reads short and is reported truncated.
+      return tryScan(fileByteSource(fd, size, this.maxHeaderBytes));
     } finally {
       closeSync(fd);
     }
@@ -443,6 +450,6 @@ export async function validateDatasetEntries(entries: AsyncIterable<DatasetEntry
 /** Validates a dataset folder (DESIGN.md, "A contributed dataset on disk") against a protocol version. */
 export async function validateDatasetDirectory(root: string, options: ValidateOptions): Promise<ValidationReport> {
   const run = new ValidationRun(compile(options), options);
-  await run.consume(walkDatasetDirectory(root, run.issues));
+  await run.consumeBatches(walkDatasetDirectory(root, run.issues));
   return run.finish();
 }

@@ -24,7 +24,7 @@ function isInside(root: string, target: string): boolean {
  * never followed (one pointing outside the root could leak any file of the machine into a dataset, and
  * links inside can form loops). Unreadable folders are reported and skipped.
  */
-export async function* walkDatasetDirectory(root: string, issues: IssueCollector): AsyncGenerator<LocalDatasetEntry> {
+export async function* walkDatasetDirectory(root: string, issues: IssueCollector): AsyncGenerator<LocalDatasetEntry[]> {
   let realRoot: string;
   try {
     realRoot = realpathSync(root);
@@ -35,7 +35,9 @@ export async function* walkDatasetDirectory(root: string, issues: IssueCollector
   yield* walk(realRoot, '', realRoot, issues);
 }
 
-async function* walk(directory: string, relative: string, realRoot: string, issues: IssueCollector): AsyncGenerator<LocalDatasetEntry> {
+// Yields the files of each folder as one batch: one async step per folder instead of one per file
+// through every level of the recursion (a measurable share of the image phase otherwise).
+async function* walk(directory: string, relative: string, realRoot: string, issues: IssueCollector): AsyncGenerator<LocalDatasetEntry[]> {
   const dirents: Dirent[] = [];
   try {
     const handle = await opendir(directory);
@@ -45,12 +47,16 @@ async function* walk(directory: string, relative: string, realRoot: string, issu
     return;
   }
   dirents.sort((a, b) => (relative === '' ? rank(a.name) - rank(b.name) : 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let batch: LocalDatasetEntry[] = [];
   for (const dirent of dirents) {
     const absolutePath = path.join(directory, dirent.name);
     const entryPath = relative === '' ? dirent.name : `${relative}/${dirent.name}`;
     if (dirent.isSymbolicLink()) {
       reportSymlink(absolutePath, entryPath, realRoot, issues);
     } else if (dirent.isDirectory()) {
+      // Keep walk order: the files before this folder first.
+      if (batch.length > 0) yield batch;
+      batch = [];
       yield* walk(absolutePath, entryPath, realRoot, issues);
     } else if (dirent.isFile()) {
       let size: number;
@@ -60,11 +66,12 @@ async function* walk(directory: string, relative: string, realRoot: string, issu
         issues.add({ code: IssueCode.FILE_UNREADABLE, file: entryPath, message: `cannot stat: ${(error as Error).message}` });
         continue;
       }
-      yield { path: entryPath, size, absolutePath, open: () => createReadStream(absolutePath, { highWaterMark: 1 << 20 }) };
+      batch.push({ path: entryPath, size, absolutePath, open: () => createReadStream(absolutePath, { highWaterMark: 1 << 20 }) });
     } else {
       issues.add({ code: IssueCode.FILE_UNEXPECTED, file: entryPath, message: 'not a regular file (a socket, FIFO or device); skipped' });
     }
   }
+  if (batch.length > 0) yield batch;
 }
 
 function reportSymlink(absolutePath: string, entryPath: string, realRoot: string, issues: IssueCollector): void {
