@@ -1,7 +1,8 @@
 // npm run bench:validate — throughput and peak memory of libs/validation on a generated dataset, against
 // two baselines measured in the same run on the same files: bare ajv (read, split, JSON.parse, validate)
 // over the records, and a bare header-only scan loop over the images. Each phase runs in its own child
-// process so its peak RSS (VmHWM) is its own. Sizes: BENCH_IMAGES (20,000), BENCH_RECORDS (1,000,000).
+// process so its peak RSS (VmHWM) is its own. Sizes: BENCH_IMAGES (20,000), BENCH_RECORDS (1,000,000);
+// BENCH_ROUNDS (3) alternating rounds, best of each kept; BENCH_KEEP=1 leaves the generated folder.
 import { fork } from 'node:child_process';
 import { closeSync, createReadStream, createWriteStream, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
