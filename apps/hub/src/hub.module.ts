@@ -15,6 +15,8 @@ import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { HubMetrics } from './metrics/metrics';
 import { ProtocolsController } from './registry/protocols.controller';
+import { DatasetsController } from './submissions/datasets.controller';
+import { SubmissionsController } from './submissions/submissions.controller';
 import { RUNTIME } from './runtime.token';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -45,7 +47,7 @@ export class HubModule {
           },
         }),
       ],
-      controllers: [HealthController, MetricsController, AuthController, ApiKeysController, OrganizationsController, UsersController, ProtocolsController],
+      controllers: [HealthController, MetricsController, AuthController, ApiKeysController, OrganizationsController, UsersController, ProtocolsController, DatasetsController, SubmissionsController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: HubMetrics, useValue: metrics },

@@ -6,3 +6,4 @@ export * from './auth.decorators';
 export * from './bearer.strategy';
 export * from './auth.guard';
 export * from './jws-protocol-signer';
+export * from './secret-key';

@@ -3,9 +3,16 @@ import PgBoss from 'pg-boss';
 export interface JobHandler<T extends object> {
   queue: string;
   /** Handlers must be idempotent: pg-boss delivers at least once, and a killed worker's job is retried. */
-  handle(payload: T, context: { jobId: string; requestId?: string }): Promise<void>;
+  handle(payload: T, context: JobContext): Promise<void>;
   /** Optional cron schedule (pg-boss schedules are cluster-wide: one run per tick across replicas). */
   cron?: string;
+}
+
+export interface JobContext {
+  jobId: string;
+  requestId?: string;
+  /** True on the last attempt the queue will make: a handler can record the failure for people to see. */
+  lastAttempt: boolean;
 }
 
 export interface JobQueueOptions {
@@ -47,9 +54,11 @@ export class JobQueue {
     if (!this.queues.has(handler.queue)) await this.start([handler.queue]);
     await this.boss.work<T & { requestId?: string }>(
       handler.queue,
-      { batchSize: 1, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 },
+      { batchSize: 1, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2, includeMetadata: true },
       async (jobs) => {
-        for (const job of jobs) await handler.handle(job.data, { jobId: job.id, requestId: job.data?.requestId });
+        for (const job of jobs) {
+          await handler.handle(job.data, { jobId: job.id, requestId: job.data?.requestId, lastAttempt: job.retryCount >= job.retryLimit });
+        }
       },
     );
     if (handler.cron) await this.boss.schedule(handler.queue, handler.cron, {});

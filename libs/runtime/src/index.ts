@@ -4,3 +4,4 @@ export * from './access-use-cases';
 export * from './version';
 export * from './registry-use-cases';
 export * from './seed-protocols';
+export * from './submission-use-cases';

@@ -11,10 +11,11 @@ import {
   TypeormOrganizationRepository,
 } from '@imagora/persistence';
 import { EmbeddedS3Handle, ObjectStore, startEmbeddedS3 } from '@imagora/storage';
-import { loadOrCreateSigningKey, SigningKey } from '@imagora/auth';
+import { loadOrCreateSecretKey, loadOrCreateSigningKey, SigningKey } from '@imagora/auth';
 import { ALL_QUEUES, JobQueue } from '@imagora/jobs';
 import { AccessUseCases, composeAccessUseCases } from './access-use-cases';
 import { composeRegistryUseCases, RegistryUseCases } from './registry-use-cases';
+import { composeSubmissionUseCases, SubmissionUseCases } from './submission-use-cases';
 
 export interface Runtime {
   config: ImagoraConfig;
@@ -25,6 +26,7 @@ export interface Runtime {
   signingKey: SigningKey;
   access: AccessUseCases;
   registry: RegistryUseCases;
+  submissions: SubmissionUseCases;
   /** `iss` of the hub's tokens and signatures. */
   issuer: string;
   embedded: { postgres: boolean; objectStore: boolean };
@@ -84,7 +86,7 @@ export async function startRuntime(config: ImagoraConfig, options: RuntimeOption
       if (applied.length) logger.info({ migrations: applied }, 'database migrated');
     }
 
-    const objectStore = new ObjectStore(objectStoreOptions);
+    const objectStore = new ObjectStore({ ...objectStoreOptions, buckets: { quarantine: config.objectStore.quarantineBucket, shared: config.objectStore.sharedBucket } });
     stops.push(async () => objectStore.destroy());
     await objectStore.ensureBucket(config.objectStore.quarantineBucket);
     await objectStore.ensureBucket(config.objectStore.sharedBucket);
@@ -92,16 +94,21 @@ export async function startRuntime(config: ImagoraConfig, options: RuntimeOption
     const { key: signingKey, created } = loadOrCreateSigningKey(config.signingKeyFile);
     if (created) logger.info({ kid: signingKey.kid }, 'generated the hub signing key');
     const issuer = config.publicUrl ?? `urn:imagora:node:${signingKey.kid}`;
+    const { key: pseudonymKey, created: pseudonymKeyCreated } = loadOrCreateSecretKey(config.pseudonymKeyFile);
+    if (pseudonymKeyCreated) logger.info('generated the pseudonym key');
 
     const jobs = new JobQueue({
       connectionString: databaseUrl,
-      pollingIntervalSeconds: options.jobPollingIntervalSeconds,
+      pollingIntervalSeconds: options.jobPollingIntervalSeconds ?? config.jobPollingIntervalSeconds,
       onError: (error) => logger.error({ err: error }, 'job queue error'),
     });
     await jobs.start(ALL_QUEUES);
     stops.push(() => jobs.stop());
 
     const access = composeAccessUseCases(dataSource, signingKey, issuer, config.tokenTtlSeconds);
+    const organizations = new TypeormOrganizationRepository(dataSource);
+    const registry = composeRegistryUseCases(dataSource, organizations, access.auditLog, signingKey, issuer, config.protocolApprovals);
+    const submissions = composeSubmissionUseCases({ dataSource, objectStore, jobs, organizations, auditLog: access.auditLog, protocols: registry.read, pseudonymKey, config });
     return {
       config,
       logger,
@@ -111,7 +118,8 @@ export async function startRuntime(config: ImagoraConfig, options: RuntimeOption
       signingKey,
       issuer,
       access,
-      registry: composeRegistryUseCases(dataSource, new TypeormOrganizationRepository(dataSource), access.auditLog, signingKey, issuer, config.protocolApprovals),
+      registry,
+      submissions,
       embedded: { postgres: embeddedPostgres !== undefined, objectStore: embeddedS3 !== undefined },
       stop,
     };

@@ -1,12 +1,23 @@
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  ListPartsCommand,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
 
 export interface ObjectStoreOptions {
@@ -15,13 +26,17 @@ export interface ObjectStoreOptions {
   accessKeyId?: string;
   secretAccessKey?: string;
   forcePathStyle: boolean;
+  /** The hub's two buckets: raw uploads (may hold PHI) and released, de-identified data. */
+  buckets?: { quarantine: string; shared: string };
 }
 
 /** The one storage code path: the S3 API, whether the server is s3rver, MinIO, Ceph RGW or AWS. */
 export class ObjectStore {
   readonly client: S3Client;
+  readonly buckets: { quarantine: string; shared: string };
 
   constructor(options: ObjectStoreOptions) {
+    this.buckets = options.buckets ?? { quarantine: 'quarantine', shared: 'shared' };
     const credentials =
       options.accessKeyId && options.secretAccessKey ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } : undefined;
     this.client = new S3Client({
@@ -83,9 +98,121 @@ export class ObjectStore {
     await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   }
 
+  /** Streams a body of any size: multipart with a bounded number of parts in memory (5 MiB × 4). */
+  async putStream(bucket: string, key: string, body: Readable, contentType = 'application/octet-stream'): Promise<number> {
+    let bytes = 0;
+    body.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    const upload = new Upload({ client: this.client, params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType }, queueSize: 4, partSize: 5 * 1024 * 1024, leavePartsOnError: false });
+    await upload.done();
+    return bytes;
+  }
+
+  async head(bucket: string, key: string): Promise<{ size: number; etag: string | undefined; lastModified: Date | undefined } | undefined> {
+    try {
+      const response = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return { size: Number(response.ContentLength ?? 0), etag: response.ETag, lastModified: response.LastModified };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<void> {
+    await this.client.send(new CopyObjectCommand({ Bucket: toBucket, Key: toKey, CopySource: `${fromBucket}/${encodeURIComponent(fromKey).replace(/%2F/g, '/')}` }));
+  }
+
+  async *listKeys(bucket: string, prefix: string): AsyncIterable<{ key: string; size: number }> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) if (object.Key) yield { key: object.Key, size: Number(object.Size ?? 0) };
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async deletePrefix(bucket: string, prefix: string): Promise<number> {
+    let deleted = 0;
+    let batch: string[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      await this.client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+      deleted += batch.length;
+      batch = [];
+    };
+    for await (const { key } of this.listKeys(bucket, prefix)) {
+      batch.push(key);
+      if (batch.length === 1000) await flush();
+    }
+    await flush();
+    return deleted;
+  }
+
+  async createMultipartUpload(bucket: string, key: string): Promise<string> {
+    const response = await this.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    if (!response.UploadId) throw new Error(`no upload id for ${bucket}/${key}`);
+    return response.UploadId;
+  }
+
+  presignUploadPart(bucket: string, key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.client, new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber }), { expiresIn: expiresInSeconds });
+  }
+
+  async listUploadedParts(bucket: string, key: string, uploadId: string): Promise<Array<{ partNumber: number; etag: string; size: number }> | undefined> {
+    const parts: Array<{ partNumber: number; etag: string; size: number }> = [];
+    let marker: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }));
+      } catch (error) {
+        if (isUnsupported(error)) return undefined;
+        throw error;
+      }
+      for (const part of page.Parts ?? []) if (part.PartNumber && part.ETag) parts.push({ partNumber: part.PartNumber, etag: part.ETag, size: Number(part.Size ?? 0) });
+      marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+    } while (marker);
+    return parts.sort((a, b) => a.partNumber - b.partNumber);
+  }
+
+  async completeMultipartUpload(bucket: string, key: string, uploadId: string, parts: Array<{ partNumber: number; etag: string }>): Promise<void> {
+    await this.client.send(
+      new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) } }),
+    );
+  }
+
+  async abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void> {
+    try {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+    } catch (error) {
+      if (!isNotFound(error) && !isUnsupported(error) && (error as { name?: string }).name !== 'NoSuchUpload') throw error;
+    }
+  }
+
+  async listMultipartUploads(bucket: string, prefix: string): Promise<Array<{ key: string; uploadId: string; initiated: Date | undefined }>> {
+    let response;
+    try {
+      response = await this.client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
+    } catch (error) {
+      if (isUnsupported(error)) return [];
+      throw error;
+    }
+    return (response.Uploads ?? []).filter((u) => u.Key && u.UploadId).map((u) => ({ key: u.Key!, uploadId: u.UploadId!, initiated: u.Initiated }));
+  }
+
+  presignGet(bucket: string, key: string, expiresInSeconds: number, downloadName?: string): Promise<string> {
+    const disposition = downloadName ? `attachment; filename="${downloadName.replace(/["\\\r\n]/g, '_')}"` : undefined;
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: disposition }), { expiresIn: expiresInSeconds });
+  }
+
   destroy(): void {
     this.client.destroy();
   }
+}
+
+// Some S3-compatible servers (s3rver) do not implement every multipart call.
+function isUnsupported(error: unknown): boolean {
+  const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NotImplemented' || e?.name === 'MethodNotAllowed' || e?.$metadata?.httpStatusCode === 405 || e?.$metadata?.httpStatusCode === 501;
 }
 
 function isNotFound(error: unknown): boolean {

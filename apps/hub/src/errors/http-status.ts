@@ -8,6 +8,7 @@ import {
   ProtocolErrorCode,
   RegistryErrorCode,
   RequestErrorCode,
+  SubmissionErrorCode,
 } from '@imagora/core';
 
 // The one table from domain error codes to HTTP statuses. The switch is exhaustive: a code added to
@@ -62,6 +63,26 @@ export function httpStatusOf(code: ErrorCode): number {
       return 403;
     case RegistryErrorCode.DOCUMENT_MISMATCH:
     case RegistryErrorCode.INVALID_REPLACEMENT:
+      return 422;
+    case SubmissionErrorCode.DATASET_NOT_FOUND:
+    case SubmissionErrorCode.NOT_FOUND:
+    case SubmissionErrorCode.FILE_NOT_FOUND:
+      return 404;
+    case SubmissionErrorCode.DATASET_EXISTS:
+    case SubmissionErrorCode.FILE_CONFLICT:
+    case SubmissionErrorCode.INVALID_STATE:
+    case SubmissionErrorCode.PROTOCOL_DEPRECATED:
+    case SubmissionErrorCode.UPLOAD_INCOMPLETE:
+      return 409;
+    case SubmissionErrorCode.FILE_TOO_LARGE:
+      return 413;
+    case SubmissionErrorCode.INVALID_PATH:
+    case SubmissionErrorCode.DUPLICATE_PATH:
+    case SubmissionErrorCode.PROTOCOL_NOT_PUBLISHED:
+    case SubmissionErrorCode.CHECKSUM_MISMATCH:
+    case SubmissionErrorCode.SIZE_MISMATCH:
+    case SubmissionErrorCode.TOO_MANY_FILES:
+    case SubmissionErrorCode.INVALID_INPUT:
       return 422;
     case ProtocolErrorCode.TOO_LARGE:
       return 413;

@@ -41,6 +41,15 @@ export interface ImagoraConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Approvals a protocol draft needs from committee members other than its authors (0: one-person hub). */
   protocolApprovals: number;
+  /** Keyed pseudonyms (UIDs, PatientID, date shifts): the same key gives the same pseudonyms in every submission. */
+  pseudonymKeyFile: string;
+  upload: { partSizeBytes: number; presignExpirySeconds: number; maxFilesPerSubmission: number; maxFileBytes: number; directUploadMaxBytes: number };
+  /** Hours quarantine objects are kept after release or rejection (0: purged at once). */
+  quarantineRetentionHours: number;
+  /** How often an idle worker asks the queue for work (pg-boss accepts 0.5 s and up). */
+  jobPollingIntervalSeconds: number;
+  /** Multipart uploads left incomplete longer than this are aborted. */
+  staleUploadHours: number;
   /** Protocols published into an empty registry at first start; undefined: the ones shipped in protocols/. */
   seedProtocolsDir: string | undefined;
 }
@@ -103,14 +112,16 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
-function byteSize(env: Env, name: string, fallback: number): number {
+function byteSize(env: Env, name: string, fallback: number, min = 0): number {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
-  const match = /^(\d+)\s*(b|kb|kib|mb|mib)?$/i.exec(raw);
+  const match = /^(\d+)\s*(b|kb|kib|mb|mib|gb|gib)?$/i.exec(raw);
   if (!match) throw new ConfigError(name, `must be a size such as 1mb or 512kb, got "${raw}"`);
   const unit = (match[2] ?? 'b').toLowerCase();
-  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
-  return Number(match[1]) * factor;
+  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 ** 2 : unit.startsWith('g') ? 1024 ** 3 : 1;
+  const value = Number(match[1]) * factor;
+  if (value < min) throw new ConfigError(name, `must be at least ${min} bytes`);
+  return value;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -165,6 +176,27 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ImagoraConfig
     bodyLimitBytes: byteSize(env, 'IMAGORA_BODY_LIMIT', 1024 * 1024),
     logLevel: logLevel as ImagoraConfig['logLevel'],
     protocolApprovals: integer(env, 'IMAGORA_PROTOCOL_APPROVALS', 1, 0, 20),
+    pseudonymKeyFile: (() => {
+      const file = text(env, 'IMAGORA_PSEUDONYM_KEY_FILE');
+      return file === undefined ? join(home, 'keys', 'pseudonym.key') : isAbsolute(file) ? file : resolve(cwd, file);
+    })(),
+    upload: {
+      // S3 needs parts of at least 5 MiB (but the last); 8 MiB keeps 10,000 parts enough for 78 GiB files.
+      partSizeBytes: byteSize(env, 'IMAGORA_UPLOAD_PART_SIZE', 8 * 1024 * 1024, 8 * 1024 * 1024),
+      presignExpirySeconds: integer(env, 'IMAGORA_PRESIGN_EXPIRY_SECONDS', 900, 60, 7 * 24 * 3600),
+      maxFilesPerSubmission: integer(env, 'IMAGORA_MAX_FILES_PER_SUBMISSION', 1_000_000, 1, 100_000_000),
+      maxFileBytes: byteSize(env, 'IMAGORA_MAX_FILE_SIZE', 64 * 1024 * 1024 * 1024),
+      directUploadMaxBytes: byteSize(env, 'IMAGORA_DIRECT_UPLOAD_MAX', 64 * 1024 * 1024),
+    },
+    quarantineRetentionHours: integer(env, 'IMAGORA_QUARANTINE_RETENTION_HOURS', 0, 0, 24 * 365),
+    staleUploadHours: integer(env, 'IMAGORA_STALE_UPLOAD_HOURS', 24, 1, 24 * 365),
+    jobPollingIntervalSeconds: (() => {
+      const raw = text(env, 'IMAGORA_JOB_POLL_SECONDS');
+      if (raw === undefined) return 2;
+      const value = Number(raw);
+      if (!Number.isFinite(value) || value < 0.5 || value > 60) throw new ConfigError('IMAGORA_JOB_POLL_SECONDS', 'must be a number of seconds from 0.5 to 60');
+      return value;
+    })(),
     seedProtocolsDir: (() => {
       const dir = text(env, 'IMAGORA_SEED_PROTOCOLS_DIR');
       return dir === undefined ? undefined : isAbsolute(dir) ? dir : resolve(cwd, dir);

@@ -1,12 +1,51 @@
 import { ApiKeyEntity } from './api-key.entity';
 import { AuditEventEntity } from './audit-event.entity';
+import { CatalogInstanceEntity } from './catalog-instance.entity';
+import { DatasetVersionFileEntity } from './dataset-version-file.entity';
+import { DatasetVersionEntity } from './dataset-version.entity';
+import { DatasetEntity } from './dataset.entity';
 import { MembershipEntity } from './membership.entity';
 import { OrganizationEntity } from './organization.entity';
 import { ProtocolReviewEntity } from './protocol-review.entity';
 import { ProtocolVersionEntity } from './protocol-version.entity';
 import { ProtocolEntity } from './protocol.entity';
+import { SubmissionEventEntity } from './submission-event.entity';
+import { SubmissionFileEntity } from './submission-file.entity';
+import { SubmissionEntity } from './submission.entity';
 import { UserEntity } from './user.entity';
 
-export { ApiKeyEntity, AuditEventEntity, MembershipEntity, OrganizationEntity, ProtocolEntity, ProtocolReviewEntity, ProtocolVersionEntity, UserEntity };
+export {
+  ApiKeyEntity,
+  AuditEventEntity,
+  CatalogInstanceEntity,
+  DatasetEntity,
+  DatasetVersionEntity,
+  DatasetVersionFileEntity,
+  MembershipEntity,
+  OrganizationEntity,
+  ProtocolEntity,
+  ProtocolReviewEntity,
+  ProtocolVersionEntity,
+  SubmissionEntity,
+  SubmissionEventEntity,
+  SubmissionFileEntity,
+  UserEntity,
+};
 
-export const ENTITIES = [OrganizationEntity, UserEntity, MembershipEntity, ApiKeyEntity, AuditEventEntity, ProtocolEntity, ProtocolVersionEntity, ProtocolReviewEntity];
+export const ENTITIES = [
+  OrganizationEntity,
+  UserEntity,
+  MembershipEntity,
+  ApiKeyEntity,
+  AuditEventEntity,
+  ProtocolEntity,
+  ProtocolVersionEntity,
+  ProtocolReviewEntity,
+  DatasetEntity,
+  DatasetVersionEntity,
+  DatasetVersionFileEntity,
+  CatalogInstanceEntity,
+  SubmissionEntity,
+  SubmissionEventEntity,
+  SubmissionFileEntity,
+];

@@ -4,3 +4,5 @@ export * from './membership.repository';
 export * from './api-key.repository';
 export * from './audit-log.repository';
 export * from './protocol.repository';
+export * from './dataset.repository';
+export * from './submission.repository';

@@ -1,0 +1,29 @@
+import type { Readable } from 'node:stream';
+
+export interface StoredObject {
+  size: number;
+  etag: string | undefined;
+  lastModified: Date | undefined;
+}
+
+/** The object store as the use cases need it (S3 semantics; implemented by libs/storage). */
+export interface ObjectStoragePort {
+  readonly buckets: { quarantine: string; shared: string };
+  /** Streams a body of unknown or large size (multipart underneath); returns the bytes written. */
+  putStream(bucket: string, key: string, body: Readable, contentType?: string): Promise<number>;
+  getStream(bucket: string, key: string): Promise<Readable>;
+  head(bucket: string, key: string): Promise<StoredObject | undefined>;
+  copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<void>;
+  delete(bucket: string, key: string): Promise<void>;
+  /** Deletes every object under a prefix; returns how many. */
+  deletePrefix(bucket: string, prefix: string): Promise<number>;
+  listKeys(bucket: string, prefix: string): AsyncIterable<{ key: string; size: number }>;
+  createMultipartUpload(bucket: string, key: string): Promise<string>;
+  presignUploadPart(bucket: string, key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string>;
+  /** The parts the store holds; undefined when the store cannot list parts (s3rver): the client's ETags are used then. */
+  listUploadedParts(bucket: string, key: string, uploadId: string): Promise<Array<{ partNumber: number; etag: string; size: number }> | undefined>;
+  completeMultipartUpload(bucket: string, key: string, uploadId: string, parts: Array<{ partNumber: number; etag: string }>): Promise<void>;
+  abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void>;
+  listMultipartUploads(bucket: string, prefix: string): Promise<Array<{ key: string; uploadId: string; initiated: Date | undefined }>>;
+  presignGet(bucket: string, key: string, expiresInSeconds: number, downloadName?: string): Promise<string>;
+}

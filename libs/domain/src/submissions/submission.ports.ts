@@ -1,0 +1,88 @@
+import { AccessPolicy, CatalogAttributes, Dataset, DatasetVersion, ManifestEntry, Submission, SubmissionEvent, SubmissionFile, SubmissionState } from './submission.types';
+
+export interface DatasetRepository {
+  /** Returns undefined when the organization already has a dataset with this slug. */
+  create(input: {
+    organizationId: string;
+    slug: string;
+    title: string;
+    description: string;
+    license: string;
+    accessPolicy: AccessPolicy;
+    dataUseAgreement: string | null;
+    createdBy: string;
+  }): Promise<Dataset | undefined>;
+  find(organizationSlug: string, slug: string): Promise<Dataset | undefined>;
+  findById(id: string): Promise<Dataset | undefined>;
+  list(filter: { organizationIds?: string[] }): Promise<Dataset[]>;
+  versions(datasetId: string): Promise<DatasetVersion[]>;
+}
+
+export interface NewSubmissionFile {
+  path: string;
+  size: number;
+  sha256: string;
+  kind: SubmissionFile['kind'];
+}
+
+export type SubmissionFields = Partial<
+  Pick<Submission, 'failureReason' | 'failedState' | 'validationReport' | 'deidReport' | 'reviewReason' | 'reviewedBy' | 'releasedVersion'>
+>;
+
+export interface ReleaseInput {
+  submissionId: string;
+  datasetId: string;
+  number: number;
+  protocol: string;
+  manifestSha256: string;
+  manifestKey: string;
+  entries: ManifestEntry[];
+  catalog: Array<{ path: string; sha256: string; attributes: CatalogAttributes }>;
+  actorUserId: string | null;
+}
+
+export interface SubmissionRepository {
+  create(input: { datasetId: string; protocolName: string; protocolVersion: string; deidLocal: boolean; createdBy: string }): Promise<Submission>;
+  findById(id: string): Promise<Submission | undefined>;
+  list(filter: { organizationIds?: string[]; states?: SubmissionState[]; limit: number }): Promise<Submission[]>;
+  /** Compare-and-set of the state with an event row, in one transaction; undefined when the state was not in `from`. */
+  transition(id: string, from: SubmissionState[], to: SubmissionState, event: { actorUserId: string | null; reason?: string | null }, fields?: SubmissionFields): Promise<Submission | undefined>;
+  update(id: string, fields: SubmissionFields): Promise<void>;
+  events(id: string): Promise<SubmissionEvent[]>;
+  /** Registers files; a path already registered with other size or sha256 comes back in `conflicts`. */
+  registerFiles(submissionId: string, files: NewSubmissionFile[], quarantineKeyOf: (fileId: string) => string): Promise<{ files: SubmissionFile[]; conflicts: string[] }>;
+  findFile(submissionId: string, fileId: string): Promise<SubmissionFile | undefined>;
+  /** Files in path order, a page at a time: a dataset is never held in memory whole. */
+  filesPage(submissionId: string, afterPath: string | null, limit: number): Promise<SubmissionFile[]>;
+  updateFile(fileId: string, fields: Partial<Pick<SubmissionFile, 'state' | 'multipartUploadId' | 'outputKey' | 'outputSha256' | 'outputSize' | 'mediaType' | 'sopInstanceUid' | 'catalog'>>): Promise<void>;
+  fileCounts(submissionId: string): Promise<Record<SubmissionFile['state'], number> & { total: number; bytes: number }>;
+  /** Files with a multipart upload started before `before`, across submissions. */
+  staleMultipartFiles(before: Date, limit: number): Promise<SubmissionFile[]>;
+  nextVersionNumber(datasetId: string): Promise<number>;
+  /** Atomically: the dataset version, its catalog rows, and the submission's move to released. Idempotent. */
+  release(input: ReleaseInput): Promise<Submission | undefined>;
+}
+
+export interface SubmissionJobs {
+  /** Asks a worker to advance the submission by one step (idempotent; one job per submission at a time). */
+  advance(submissionId: string, requestId?: string): Promise<void>;
+}
+
+export interface ProcessedDicom {
+  sha256: string;
+  size: number;
+  flags: string[];
+  catalog: CatalogAttributes;
+}
+
+/** DICOM work on stored objects: parsing, de-identification and checks need local I/O (an adapter's job). */
+export interface DicomObjectProcessor {
+  /** De-identifies source into target (verified against its input before it is stored); throws DomainError when refused. */
+  deidentify(source: { bucket: string; key: string }, target: { bucket: string; key: string }, options: readonly string[]): Promise<ProcessedDicom>;
+  /** Checks an object that is already de-identified (upload --deid-local): returns the problems found. */
+  checkDeidentified(source: { bucket: string; key: string }, options: readonly string[]): Promise<{ problems: string[]; processed: ProcessedDicom }>;
+  /** The same keyed UID mapping the de-identifier applies to images, for annotation records. */
+  remapUid(uid: string): string;
+  /** Attributes that differ between a raw object and its de-identified output, for reviewers. */
+  headerDiff(raw: { bucket: string; key: string }, deidentified: { bucket: string; key: string }, limit: number): Promise<Array<{ tag: string; keyword: string; before: string; after: string }>>;
+}

@@ -1,0 +1,278 @@
+import { DataSource, EntityManager, In, IsNull, LessThan, MoreThan, Not } from 'typeorm';
+import {
+  CatalogAttributes,
+  NewSubmissionFile,
+  ReleaseInput,
+  Submission,
+  SubmissionEvent,
+  SubmissionFields,
+  SubmissionFile,
+  SubmissionRepository,
+  SubmissionState,
+} from '@imagora/domain';
+import { CatalogInstanceEntity, DatasetVersionEntity, DatasetVersionFileEntity, SubmissionEntity, SubmissionEventEntity, SubmissionFileEntity } from '../entities';
+
+const INSERT_BATCH = 1000;
+
+export class TypeormSubmissionRepository implements SubmissionRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(input: { datasetId: string; protocolName: string; protocolVersion: string; deidLocal: boolean; createdBy: string }): Promise<Submission> {
+    const id = await this.dataSource.transaction(async (manager) => {
+      const saved = await manager.getRepository(SubmissionEntity).save(manager.getRepository(SubmissionEntity).create({ ...input, state: 'open' }));
+      await manager.getRepository(SubmissionEventEntity).insert({ submissionId: saved.id, fromState: null, toState: 'open', actorUserId: input.createdBy, reason: null });
+      return saved.id;
+    });
+    return (await this.findById(id))!;
+  }
+
+  async findById(id: string): Promise<Submission | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const row = await this.dataSource.getRepository(SubmissionEntity).findOne({ where: { id }, relations: { dataset: { organization: true } } });
+    return row ? toSubmission(row) : undefined;
+  }
+
+  async list(filter: { organizationIds?: string[]; states?: SubmissionState[]; limit: number }): Promise<Submission[]> {
+    const rows = await this.dataSource.getRepository(SubmissionEntity).find({
+      where: {
+        ...(filter.states ? { state: In(filter.states) } : {}),
+        ...(filter.organizationIds ? { dataset: { organizationId: In(filter.organizationIds) } } : {}),
+      },
+      relations: { dataset: { organization: true } },
+      order: { createdAt: 'DESC' },
+      take: filter.limit,
+    });
+    return rows.map(toSubmission);
+  }
+
+  async transition(
+    id: string,
+    from: SubmissionState[],
+    to: SubmissionState,
+    event: { actorUserId: string | null; reason?: string | null },
+    fields: SubmissionFields = {},
+  ): Promise<Submission | undefined> {
+    const changed = await this.dataSource.transaction(async (manager) => {
+      const rows = await manager.query(`select state from imagora.submissions where id = $1 for update`, [id]);
+      if (rows.length === 0 || !from.includes(rows[0].state)) return false;
+      await manager.getRepository(SubmissionEntity).update({ id }, { state: to, ...toColumns(fields) });
+      await manager.getRepository(SubmissionEventEntity).insert({ submissionId: id, fromState: rows[0].state, toState: to, actorUserId: event.actorUserId, reason: event.reason ?? null });
+      return true;
+    });
+    return changed ? this.findById(id) : undefined;
+  }
+
+  async update(id: string, fields: SubmissionFields): Promise<void> {
+    await this.dataSource.getRepository(SubmissionEntity).update({ id }, toColumns(fields));
+  }
+
+  async events(id: string): Promise<SubmissionEvent[]> {
+    const rows = await this.dataSource.getRepository(SubmissionEventEntity).find({ where: { submissionId: id }, order: { id: 'ASC' } });
+    return rows.map((row) => ({ fromState: row.fromState as SubmissionState | null, toState: row.toState as SubmissionState, actorUserId: row.actorUserId, reason: row.reason, at: row.at }));
+  }
+
+  async registerFiles(submissionId: string, files: NewSubmissionFile[], quarantineKeyOf: (fileId: string) => string): Promise<{ files: SubmissionFile[]; conflicts: string[] }> {
+    const repository = this.dataSource.getRepository(SubmissionFileEntity);
+    for (let i = 0; i < files.length; i += INSERT_BATCH) {
+      const batch = files.slice(i, i + INSERT_BATCH);
+      // The quarantine key derives from the row id, which the database assigns: insert with a placeholder, then set it.
+      await repository
+        .createQueryBuilder()
+        .insert()
+        .values(batch.map((f) => ({ submissionId, path: f.path, size: String(f.size), sha256: f.sha256, kind: f.kind, state: 'registered', quarantineKey: '' })))
+        .orIgnore()
+        .execute();
+    }
+    const byPath = new Map(files.map((f) => [f.path, f]));
+    const stored: SubmissionFile[] = [];
+    const conflicts: string[] = [];
+    const paths = [...byPath.keys()];
+    for (let i = 0; i < paths.length; i += INSERT_BATCH) {
+      const rows = await repository.find({ where: { submissionId, path: In(paths.slice(i, i + INSERT_BATCH)) } });
+      for (const row of rows) {
+        if (row.quarantineKey === '') {
+          row.quarantineKey = quarantineKeyOf(row.id);
+          await repository.update({ id: row.id }, { quarantineKey: row.quarantineKey });
+        }
+        const declared = byPath.get(row.path)!;
+        if (Number(row.size) !== declared.size || row.sha256 !== declared.sha256) conflicts.push(row.path);
+        stored.push(toFile(row));
+      }
+    }
+    return { files: stored.sort((a, b) => (a.path < b.path ? -1 : 1)), conflicts };
+  }
+
+  async findFile(submissionId: string, fileId: string): Promise<SubmissionFile | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(fileId)) return undefined;
+    const row = await this.dataSource.getRepository(SubmissionFileEntity).findOneBy({ submissionId, id: fileId });
+    return row ? toFile(row) : undefined;
+  }
+
+  async filesPage(submissionId: string, afterPath: string | null, limit: number): Promise<SubmissionFile[]> {
+    const rows = await this.dataSource.getRepository(SubmissionFileEntity).find({
+      where: { submissionId, ...(afterPath !== null ? { path: MoreThan(afterPath) } : {}) },
+      order: { path: 'ASC' },
+      take: limit,
+    });
+    return rows.map(toFile);
+  }
+
+  async updateFile(fileId: string, fields: Parameters<SubmissionRepository['updateFile']>[1]): Promise<void> {
+    const columns: Record<string, unknown> = { ...fields };
+    if (fields.outputSize !== undefined) columns.outputSize = fields.outputSize === null ? null : String(fields.outputSize);
+    await this.dataSource.getRepository(SubmissionFileEntity).update({ id: fileId }, columns);
+  }
+
+  async fileCounts(submissionId: string): Promise<Record<SubmissionFile['state'], number> & { total: number; bytes: number }> {
+    const rows: Array<{ state: SubmissionFile['state']; files: string; bytes: string | null }> = await this.dataSource.query(
+      `select state, count(*) as files, sum(size) as bytes from imagora.submission_files where submission_id = $1 group by state`,
+      [submissionId],
+    );
+    const counts = { registered: 0, uploading: 0, stored: 0, total: 0, bytes: 0 };
+    for (const row of rows) {
+      counts[row.state] = Number(row.files);
+      counts.total += Number(row.files);
+      counts.bytes += Number(row.bytes ?? 0);
+    }
+    return counts;
+  }
+
+  async staleMultipartFiles(before: Date, limit: number): Promise<SubmissionFile[]> {
+    const rows = await this.dataSource.getRepository(SubmissionFileEntity).find({ where: { multipartUploadId: Not(IsNull()), updatedAt: LessThan(before) }, take: limit });
+    return rows.map(toFile);
+  }
+
+  async nextVersionNumber(datasetId: string): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `select greatest(coalesce((select max(number) from imagora.dataset_versions where dataset_id = $1), 0),
+                       coalesce((select max(released_version) from imagora.submissions where dataset_id = $1), 0)) + 1 as next`,
+      [datasetId],
+    );
+    return Number(row.next);
+  }
+
+  async release(input: ReleaseInput): Promise<Submission | undefined> {
+    const released = await this.dataSource.transaction(async (manager) => {
+      const rows = await manager.query(`select state from imagora.submissions where id = $1 for update`, [input.submissionId]);
+      if (rows.length === 0) return false;
+      if (rows[0].state === 'released') return true;
+      if (rows[0].state !== 'publishing') return false;
+      const versionId = await this.insertVersion(manager, input);
+      await manager.getRepository(SubmissionEntity).update({ id: input.submissionId }, { state: 'released', releasedVersion: input.number });
+      await manager.getRepository(SubmissionEventEntity).insert({ submissionId: input.submissionId, fromState: 'publishing', toState: 'released', actorUserId: input.actorUserId, reason: `version ${input.number} (${versionId})` });
+      return true;
+    });
+    return released ? this.findById(input.submissionId) : undefined;
+  }
+
+  private async insertVersion(manager: EntityManager, input: ReleaseInput): Promise<string> {
+    const bytes = input.entries.reduce((sum, e) => sum + e.size, 0);
+    const saved = await manager.getRepository(DatasetVersionEntity).save(
+      manager.getRepository(DatasetVersionEntity).create({
+        datasetId: input.datasetId,
+        number: input.number,
+        protocol: input.protocol,
+        manifestSha256: input.manifestSha256,
+        manifestKey: input.manifestKey,
+        files: input.entries.length,
+        bytes: String(bytes),
+        submissionId: input.submissionId,
+        releasedAt: new Date(),
+      }),
+    );
+    for (let i = 0; i < input.entries.length; i += INSERT_BATCH) {
+      await manager.getRepository(DatasetVersionFileEntity).insert(
+        input.entries.slice(i, i + INSERT_BATCH).map((e) => ({ versionId: saved.id, path: e.path, sha256: e.sha256, size: String(e.size), mediaType: e.mediaType, sopInstanceUid: e.sopInstanceUid })),
+      );
+    }
+    for (let i = 0; i < input.catalog.length; i += INSERT_BATCH) {
+      await manager.getRepository(CatalogInstanceEntity).insert(input.catalog.slice(i, i + INSERT_BATCH).map((row) => catalogRow(saved.id, input.datasetId, row)));
+    }
+    return saved.id;
+  }
+}
+
+function catalogRow(versionId: string, datasetId: string, row: { path: string; sha256: string; attributes: CatalogAttributes }) {
+  const a = row.attributes;
+  return {
+    versionId,
+    datasetId,
+    path: row.path,
+    sha256: row.sha256,
+    studyInstanceUid: a.studyInstanceUid,
+    seriesInstanceUid: a.seriesInstanceUid,
+    sopInstanceUid: a.sopInstanceUid,
+    sopClassUid: a.sopClassUid,
+    modality: a.modality,
+    bodyPart: a.bodyPart,
+    manufacturer: a.manufacturer,
+    manufacturerModel: a.manufacturerModel,
+    sex: a.sex,
+    age: a.age,
+    ageYears: ageInYears(a.age),
+    sliceThickness: a.sliceThickness,
+    rows: a.rows,
+    columns: a.columns,
+    frames: a.frames,
+    transferSyntax: a.transferSyntax,
+    labels: a.labels ?? {},
+  };
+}
+
+// PS3.5 AS value representation: nnnD, nnnW, nnnM or nnnY.
+export function ageInYears(age: string | null): number | null {
+  const match = age ? /^(\d{3})([DWMY])$/.exec(age.trim()) : null;
+  if (!match) return null;
+  const value = Number(match[1]);
+  const perYear = { D: 365, W: 52, M: 12, Y: 1 }[match[2] as 'D' | 'W' | 'M' | 'Y'];
+  return Math.floor(value / perYear);
+}
+
+function toColumns(fields: SubmissionFields): Record<string, unknown> {
+  return { ...fields } as Record<string, unknown>;
+}
+
+function toSubmission(row: SubmissionEntity): Submission {
+  return {
+    id: row.id,
+    datasetId: row.datasetId,
+    organizationId: row.dataset!.organizationId,
+    organizationSlug: row.dataset!.organization!.slug,
+    datasetSlug: row.dataset!.slug,
+    protocolName: row.protocolName,
+    protocolVersion: row.protocolVersion,
+    state: row.state as SubmissionState,
+    failedState: row.failedState as SubmissionState | null,
+    failureReason: row.failureReason,
+    deidLocal: row.deidLocal,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    validationReport: row.validationReport,
+    deidReport: row.deidReport as Submission['deidReport'],
+    reviewReason: row.reviewReason,
+    reviewedBy: row.reviewedBy,
+    releasedVersion: row.releasedVersion,
+  };
+}
+
+function toFile(row: SubmissionFileEntity): SubmissionFile {
+  return {
+    id: row.id,
+    submissionId: row.submissionId,
+    path: row.path,
+    size: Number(row.size),
+    sha256: row.sha256,
+    kind: row.kind as SubmissionFile['kind'],
+    state: row.state as SubmissionFile['state'],
+    quarantineKey: row.quarantineKey,
+    multipartUploadId: row.multipartUploadId,
+    outputKey: row.outputKey,
+    outputSha256: row.outputSha256,
+    outputSize: row.outputSize === null ? null : Number(row.outputSize),
+    mediaType: row.mediaType,
+    sopInstanceUid: row.sopInstanceUid,
+    catalog: row.catalog as CatalogAttributes | null,
+    updatedAt: row.updatedAt,
+  };
+}
