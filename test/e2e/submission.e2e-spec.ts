@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { scanDicomHeader } from '@imagora/dicom';
 import { buildDataset, removeDataset, testProtocol, TEST_PROTOCOL_ID } from '../../libs/validation/src/testing/validation-fixtures';
-import { listDatasetFiles, uploadDataset, waitForState } from '../support/submission-flow';
+import { listDatasetFiles, prepareSubmissionHub, uploadDataset, waitForState } from '../support/submission-flow';
 import { startTestHub, TestHub, TEST_ADMIN_PASSWORD } from '../support/test-hub';
 
 const IDENTIFYING_TAGS = ['00100010', '00100020', '00100030', '00080080', '00080090', '00080050', '00200010', '00081070', '00081030'];
@@ -17,25 +17,7 @@ describe('submission pipeline: upload → validate → de-identify → verify �
 
   beforeAll(async () => {
     hub = await startTestHub({ IMAGORA_PROTOCOL_APPROVALS: '0', IMAGORA_JOB_POLL_SECONDS: '0.5' });
-    const admin = await hub.login('admin', TEST_ADMIN_PASSWORD);
-    for (const slug of ['north', 'south']) await hub.request('/api/v1/organizations', { method: 'POST', token: admin, json: { slug, name: slug } });
-    const people: Array<[string, string, string]> = [
-      ['carl', 'north', 'contributor'],
-      ['sue', 'north', 'steward'],
-      ['rita', 'north', 'researcher'],
-      ['oscar', 'south', 'contributor'],
-    ];
-    for (const [username, org, role] of people) {
-      await hub.request('/api/v1/users', { method: 'POST', token: admin, json: { username, password: `${username}-password` } });
-      await hub.request(`/api/v1/organizations/${org}/members`, { method: 'PUT', token: admin, json: { username, role } });
-    }
-    [contributor, steward, researcher, outsider] = await Promise.all(people.map(([u]) => hub.login(u, `${u}-password`)));
-    const protocol = testProtocol();
-    await hub.request('/api/v1/protocols', { method: 'POST', token: admin, json: { name: protocol.name, title: protocol.title, organization: 'default' } });
-    expect((await hub.request(`/api/v1/protocols/${protocol.name}/versions/${protocol.version}`, { method: 'PUT', token: admin, json: protocol })).status).toBe(200);
-    expect((await hub.request(`/api/v1/protocols/${protocol.name}/versions/${protocol.version}/publish`, { method: 'POST', token: admin })).status).toBe(200);
-    const created = await hub.request('/api/v1/datasets', { method: 'POST', token: contributor, json: { organization: 'north', slug: 'findings', title: 'Findings', license: 'CC-BY-4.0', accessPolicy: 'open' } });
-    expect(created.status).toBe(201);
+    ({ contributor, steward, researcher, outsider } = await prepareSubmissionHub(hub));
     dataset = buildDataset();
   });
 
@@ -129,6 +111,27 @@ describe('submission pipeline: upload → validate → de-identify → verify �
       const left: string[] = [];
       for await (const { key } of store.listKeys(store.buckets.quarantine, `submissions/${submissionId}/`)) left.push(key);
       expect(left).toEqual([]);
+    });
+  });
+
+  describe('five submissions at once', () => {
+    it('all complete with the same de-identified outputs and distinct dataset versions', async () => {
+      const ids = await Promise.all(
+        Array.from({ length: 5 }, async () => {
+          const created = await newSubmission();
+          await uploadDataset(hub, contributor, created.body.id, dataset);
+          return created.body.id as string;
+        }),
+      );
+      await Promise.all(ids.map((id) => waitForState(hub, contributor, id, ['awaiting-review'], 120_000)));
+      const outputs = await Promise.all(
+        ids.map(async (id) => (await hub.hub.runtime.dataSource.query(`select path, output_sha256 from imagora.submission_files where submission_id = $1 order by path`, [id])) as unknown[]),
+      );
+      for (const output of outputs.slice(1)) expect(output).toEqual(outputs[0]);
+      await Promise.all(ids.map((id) => hub.request(`/api/v1/submissions/${id}/approve`, { method: 'POST', token: steward, json: {} })));
+      const released = await Promise.all(ids.map((id) => waitForState(hub, steward, id, ['released'], 120_000)));
+      const numbers = released.map((s) => s.releasedVersion).sort((a, b) => a - b);
+      expect(numbers).toEqual([2, 3, 4, 5, 6]);
     });
   });
 

@@ -88,3 +88,17 @@ export async function startServeProcess(env: Record<string, string | undefined>,
     },
   };
 }
+
+/** `apps/worker` alone, as a separate process (scale-out, and the SIGKILL tests). */
+export function startWorkerProcess(env: Record<string, string | undefined>): { child: ChildProcess; output(): string; exited: Promise<number | null> } {
+  assertBuilt();
+  const child = spawn(process.execPath, ['-r', join(REPO_ROOT, 'scripts', 'register-aliases.js'), join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], {
+    env: childEnv({ LOG_LEVEL: 'info', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}

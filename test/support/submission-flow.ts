@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { TestHub } from './test-hub';
+import { testProtocol } from '../../libs/validation/src/testing/validation-fixtures';
+import { TestHub, TEST_ADMIN_PASSWORD } from './test-hub';
 
 export interface LocalFile {
   path: string;
@@ -53,4 +54,40 @@ export async function waitForState(hub: TestHub, token: string, submissionId: st
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   throw new Error(`submission ${submissionId} is ${last?.state} (${last?.failureReason ?? ''}), expected ${states.join('|')}: ${JSON.stringify(last?.validationReport?.issues?.slice(0, 3) ?? last?.deidReport ?? null)}`);
+}
+
+export interface SubmissionPeople {
+  admin: string;
+  contributor: string;
+  steward: string;
+  researcher: string;
+  outsider: string;
+}
+
+/**
+ * Organizations north and south; carl (contributor), sue (steward), rita (researcher) in north and oscar (contributor)
+ * in south; the validation fixtures' test protocol published; dataset north/findings. Expects IMAGORA_PROTOCOL_APPROVALS=0.
+ */
+export async function prepareSubmissionHub(hub: TestHub): Promise<SubmissionPeople> {
+  const admin = await hub.login('admin', TEST_ADMIN_PASSWORD);
+  for (const slug of ['north', 'south']) await hub.request('/api/v1/organizations', { method: 'POST', token: admin, json: { slug, name: slug } });
+  const people: Array<[string, string, string]> = [
+    ['carl', 'north', 'contributor'],
+    ['sue', 'north', 'steward'],
+    ['rita', 'north', 'researcher'],
+    ['oscar', 'south', 'contributor'],
+  ];
+  for (const [username, org, role] of people) {
+    await hub.request('/api/v1/users', { method: 'POST', token: admin, json: { username, password: `${username}-password` } });
+    await hub.request(`/api/v1/organizations/${org}/members`, { method: 'PUT', token: admin, json: { username, role } });
+  }
+  const [contributor, steward, researcher, outsider] = await Promise.all(people.map(([u]) => hub.login(u, `${u}-password`)));
+  const protocol = testProtocol();
+  await hub.request('/api/v1/protocols', { method: 'POST', token: admin, json: { name: protocol.name, title: protocol.title, organization: 'default' } });
+  const put = await hub.request(`/api/v1/protocols/${protocol.name}/versions/${protocol.version}`, { method: 'PUT', token: admin, json: protocol });
+  const published = await hub.request(`/api/v1/protocols/${protocol.name}/versions/${protocol.version}/publish`, { method: 'POST', token: admin });
+  if (put.status !== 200 || published.status !== 200) throw new Error(`test protocol not published: ${JSON.stringify(published.body)}`);
+  const created = await hub.request('/api/v1/datasets', { method: 'POST', token: contributor, json: { organization: 'north', slug: 'findings', title: 'Findings', license: 'CC-BY-4.0', accessPolicy: 'open' } });
+  if (created.status !== 201) throw new Error(`dataset not created: ${JSON.stringify(created.body)}`);
+  return { admin, contributor, steward, researcher, outsider };
 }

@@ -11,6 +11,8 @@ export const TEST_ADMIN_PASSWORD = 'test-admin-password-1';
 export interface TestHub {
   url: string;
   home: string;
+  /** What a separate worker process needs to join this hub: same database, object store, buckets and keys. */
+  env: Record<string, string>;
   hub: RunningHub;
   stop(): Promise<void>;
   /** Fetch against the hub with an optional bearer credential. */
@@ -22,11 +24,22 @@ export interface TestHub {
  * The real hub (and worker) in this process, on a fresh database of the test PostgreSQL server, fresh
  * buckets on the test S3 server, a fresh IMAGORA_HOME and a free port.
  */
-export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
+export async function startTestHub(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<TestHub> {
   const database = await createTestDatabase();
   const home = mkdtempSync(join(tmpdir(), 'imagora-hub-'));
   chmodSync(home, 0o755);
   const suffix = randomBytes(4).toString('hex');
+  const hubEnv: Record<string, string> = {
+    IMAGORA_HOME: home,
+    DATABASE_URL: database.url,
+    S3_ENDPOINT: process.env.S3_ENDPOINT!,
+    S3_ACCESS_KEY_ID: process.env.S3_ACCESS_KEY_ID!,
+    S3_SECRET_ACCESS_KEY: process.env.S3_SECRET_ACCESS_KEY!,
+    S3_REGION: process.env.S3_REGION ?? 'us-east-1',
+    S3_QUARANTINE_BUCKET: `quarantine-${suffix}`,
+    S3_SHARED_BUCKET: `shared-${suffix}`,
+    ...env,
+  };
   const hub = await serveHub({
     env: {
       IMAGORA_HOME: home,
@@ -42,7 +55,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
       LOG_LEVEL: 'silent',
       ...env,
     },
-    alsoStart: startWorker,
+    alsoStart: options.worker === false ? undefined : startWorker,
     print: () => undefined,
   });
   const request: TestHub['request'] = async (path, init = {}) => {
@@ -66,6 +79,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
   return {
     url: hub.url,
     home,
+    env: hubEnv,
     hub,
     request,
     async login(username, password) {

@@ -18,6 +18,10 @@ export interface JobContext {
 export interface JobQueueOptions {
   connectionString: string;
   pollingIntervalSeconds?: number;
+  /** A job still active this long after it started is taken as crashed (a SIGKILLed worker) and retried. */
+  expireInSeconds?: number;
+  /** How often pg-boss looks for expired jobs and due schedules. */
+  maintenanceIntervalSeconds?: number;
   onError?: (error: Error) => void;
 }
 
@@ -28,7 +32,13 @@ export class JobQueue {
   private started = false;
 
   constructor(private readonly options: JobQueueOptions) {
-    this.boss = new PgBoss({ connectionString: options.connectionString, schema: 'pgboss', application_name: 'imagora-jobs', max: 4 });
+    this.boss = new PgBoss({
+      connectionString: options.connectionString,
+      schema: 'pgboss',
+      application_name: 'imagora-jobs',
+      max: 4,
+      ...(options.maintenanceIntervalSeconds ? { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds, superviseIntervalSeconds: options.maintenanceIntervalSeconds } : {}),
+    } as PgBoss.ConstructorOptions);
     this.boss.on('error', (error: Error) => options.onError?.(error));
   }
 
@@ -40,7 +50,10 @@ export class JobQueue {
     // pg-boss 10 silently drops sends to a queue that was never created: create every queue up front.
     for (const queue of queues) {
       if (this.queues.has(queue)) continue;
-      await this.boss.createQueue(queue, { name: queue, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+      const settings = { name: queue, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: this.options.expireInSeconds ?? 3600 };
+      await this.boss.createQueue(queue, settings);
+      // createQueue keeps an existing queue's settings: bring them in line with this configuration.
+      await this.boss.updateQueue(queue, settings);
       this.queues.add(queue);
     }
   }

@@ -100,6 +100,8 @@ export async function startRuntime(config: ImagoraConfig, options: RuntimeOption
     const jobs = new JobQueue({
       connectionString: databaseUrl,
       pollingIntervalSeconds: options.jobPollingIntervalSeconds ?? config.jobPollingIntervalSeconds,
+      expireInSeconds: config.jobExpireSeconds,
+      maintenanceIntervalSeconds: config.jobMaintenanceSeconds,
       onError: (error) => logger.error({ err: error }, 'job queue error'),
     });
     await jobs.start(ALL_QUEUES);

@@ -48,6 +48,9 @@ export interface ImagoraConfig {
   quarantineRetentionHours: number;
   /** How often an idle worker asks the queue for work (pg-boss accepts 0.5 s and up). */
   jobPollingIntervalSeconds: number;
+  /** A job active this long is taken as crashed and retried (make it longer than the slowest step). */
+  jobExpireSeconds: number;
+  jobMaintenanceSeconds: number;
   /** Multipart uploads left incomplete longer than this are aborted. */
   staleUploadHours: number;
   /** Protocols published into an empty registry at first start; undefined: the ones shipped in protocols/. */
@@ -190,6 +193,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ImagoraConfig
     },
     quarantineRetentionHours: integer(env, 'IMAGORA_QUARANTINE_RETENTION_HOURS', 0, 0, 24 * 365),
     staleUploadHours: integer(env, 'IMAGORA_STALE_UPLOAD_HOURS', 24, 1, 24 * 365),
+    jobExpireSeconds: integer(env, 'IMAGORA_JOB_EXPIRE_SECONDS', 3600, 1, 23 * 3600),
+    jobMaintenanceSeconds: integer(env, 'IMAGORA_JOB_MAINTENANCE_SECONDS', 60, 1, 3600),
     jobPollingIntervalSeconds: (() => {
       const raw = text(env, 'IMAGORA_JOB_POLL_SECONDS');
       if (raw === undefined) return 2;

@@ -259,11 +259,7 @@ export class ProcessSubmissionUseCase {
     const dataset = await this.datasets.findById(submission.datasetId);
     if (!dataset) throw new Error(`dataset ${submission.datasetId} of submission ${submission.id} is gone`);
     const protocol = await this.protocolOf(submission);
-    let number = submission.releasedVersion;
-    if (number === null) {
-      number = await this.submissions.nextVersionNumber(dataset.id);
-      await this.submissions.update(submission.id, { releasedVersion: number });
-    }
+    const number = await this.submissions.allocateVersionNumber(submission.id, dataset.id);
     const { quarantine, shared } = this.storage.buckets;
     const entries: ManifestEntry[] = [];
     const catalog: Array<{ path: string; sha256: string; attributes: CatalogAttributes }> = [];

@@ -58,7 +58,8 @@ export interface SubmissionRepository {
   fileCounts(submissionId: string): Promise<Record<SubmissionFile['state'], number> & { total: number; bytes: number }>;
   /** Files with a multipart upload started before `before`, across submissions. */
   staleMultipartFiles(before: Date, limit: number): Promise<SubmissionFile[]>;
-  nextVersionNumber(datasetId: string): Promise<number>;
+  /** The submission's dataset version number: allocated once (concurrent publications of a dataset get distinct numbers), then the same on every retry. */
+  allocateVersionNumber(submissionId: string, datasetId: string): Promise<number>;
   /** Atomically: the dataset version, its catalog rows, and the submission's move to released. Idempotent. */
   release(input: ReleaseInput): Promise<Submission | undefined>;
 }

@@ -142,13 +142,21 @@ export class TypeormSubmissionRepository implements SubmissionRepository {
     return rows.map(toFile);
   }
 
-  async nextVersionNumber(datasetId: string): Promise<number> {
-    const [row] = await this.dataSource.query(
-      `select greatest(coalesce((select max(number) from imagora.dataset_versions where dataset_id = $1), 0),
-                       coalesce((select max(released_version) from imagora.submissions where dataset_id = $1), 0)) + 1 as next`,
-      [datasetId],
-    );
-    return Number(row.next);
+  async allocateVersionNumber(submissionId: string, datasetId: string): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      // One allocation per dataset at a time: concurrent publications never take the same number.
+      await manager.query(`select pg_advisory_xact_lock(hashtext('dataset-version:' || $1))`, [datasetId]);
+      const [row] = await manager.query(
+        `update imagora.submissions
+            set released_version = coalesce(released_version,
+                  greatest(coalesce((select max(number) from imagora.dataset_versions where dataset_id = $2), 0),
+                           coalesce((select max(released_version) from imagora.submissions where dataset_id = $2), 0)) + 1)
+          where id = $1
+          returning released_version`,
+        [submissionId, datasetId],
+      );
+      return Number(row[0]?.released_version ?? row.released_version);
+    });
   }
 
   async release(input: ReleaseInput): Promise<Submission | undefined> {
