@@ -44,7 +44,7 @@ export class StoredDicomProcessor implements DicomObjectProcessor {
         try {
           const size = writeOutputChunks(outputFd, result.chunks);
           // PS3.15 E.1: the output is re-read and must carry no identifying value of its input.
-          const report = verifyDeidentified(file, fileByteSource(outputFd, size), { options: deidentifier.options, extraIdentifyingValues: result.identifyingValues });
+          const report = verifyDeidentified(fileByteSource(inputFd, inputSize), fileByteSource(outputFd, size), { options: deidentifier.options, extraIdentifyingValues: result.identifyingValues });
           if (!report.ok) {
             throw new DomainError(DeidErrorCode.VERIFICATION_FAILED, `verifier refused the output: ${report.problems.slice(0, 3).map((p) => `${p.kind} ${p.tag ?? ''}`.trim()).join(', ')}`);
           }
