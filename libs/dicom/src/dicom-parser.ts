@@ -249,7 +249,10 @@ function parseItem(cursor: Cursor, start: number, end: number | undefined, mode:
       }
     } else {
       const valueEnd = valuePosition + length;
-      if (valueEnd > cursor.size) {
+      // A header-only scan stops before Pixel Data's value, which need not be there: the source may be a prefix of
+      // the file (the hub scans headers of uploaded objects from the first bytes of a stream).
+      const stopsAtPixelData = topLevel && isPixelDataTag(tag) && cursor.options.stopAtPixelData === true;
+      if (valueEnd > cursor.size && !stopsAtPixelData) {
         throw dicomError(DicomErrorCode.TRUNCATED, `value of ${length} bytes runs past the end of the file`, position, tag);
       }
       if (end !== undefined && valueEnd > end) {

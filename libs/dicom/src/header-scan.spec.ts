@@ -28,6 +28,14 @@ describe(scanDicomHeader.name, () => {
     expect([header.hasPixelData, header.file.stoppedAtPixelData, header.rows, header.columns]).toEqual([true, true, 128, 128]);
   });
 
+  it('scans a prefix that ends inside the pixel data (the first bytes of a streamed upload)', () => {
+    const entry = corpus.find((candidate) => candidate.path.endsWith('CT_small.dcm'))!;
+    const bytes = readCorpusFile(entry);
+    const pixelDataOffset = scanDicomHeader(bytes).file.pixelDataOffset!;
+    const header = scanDicomHeader(bytes.subarray(0, pixelDataOffset + 64));
+    expect([header.hasPixelData, header.file.stoppedAtPixelData, header.file.pixelDataOffset, header.rows, header.sopInstanceUid]).toEqual([true, true, pixelDataOffset, 128, entry.SOPInstanceUID]);
+  });
+
   it('reports presence and non-emptiness of tags given as 8 hex digits', () => {
     const entry = corpus.find((candidate) => candidate.path.endsWith('CT_small.dcm'))!;
     const header = scanDicomHeader(readCorpusFile(entry));
