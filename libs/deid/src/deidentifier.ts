@@ -129,6 +129,7 @@ type Counts = { -readonly [K in keyof DeidFileReport['counts']]: number };
 
 interface Context {
   readonly options: DeidOptionName[];
+  readonly actions: ActionResolver;
   readonly optionSet: ReadonlySet<DeidOptionName>;
   readonly pseudonymizer: Pseudonymizer;
   readonly patient: PatientIdentity;
@@ -168,6 +169,47 @@ export function actionFor(tag: number, vr: string, options: readonly DeidOptionN
   return { action: 'keep', retained: false };
 }
 
+export interface AttributeAction {
+  readonly action: EffectiveAction;
+  readonly retained: boolean;
+}
+
+/**
+ * actionFor with a memo, for one option set: the engine and the verifier ask once per element, and the answer
+ * only depends on (tag, VR). Bounded: cleared when a run has met more distinct (tag, VR) pairs than it holds.
+ */
+export class ActionResolver {
+  // Key: tag * 2^16 + the VR's two bytes (an exact integer below 2^48), one lookup per element.
+  private readonly cache = new Map<number, AttributeAction>();
+
+  constructor(readonly options: readonly DeidOptionName[]) {}
+
+  get(tag: number, vr: string): AttributeAction {
+    if (vr.length !== 2) return actionFor(tag, vr, this.options);
+    const key = tag * 65536 + ((vr.charCodeAt(0) << 8) | vr.charCodeAt(1));
+    const known = this.cache.get(key);
+    if (known) return known;
+    const resolved = actionFor(tag, vr, this.options);
+    if (this.cache.size >= MAX_CACHED_ACTIONS) this.cache.clear();
+    this.cache.set(key, resolved);
+    return resolved;
+  }
+}
+
+const MAX_CACHED_ACTIONS = 50_000;
+const resolvers = new Map<string, ActionResolver>();
+
+/** The shared ActionResolver of an option set (canonical order, as parseDeidOptions returns it). */
+export function actionResolverFor(options: readonly DeidOptionName[]): ActionResolver {
+  const key = options.join(',');
+  let resolver = resolvers.get(key);
+  if (!resolver) {
+    resolver = new ActionResolver([...options]);
+    resolvers.set(key, resolver);
+  }
+  return resolver;
+}
+
 function uidValues(element: DicomElement): string[] {
   return textValues(element).map((value) => value.replace(/\0/g, ''));
 }
@@ -192,7 +234,7 @@ function recordNested(context: Context, items: DicomItem[]): void {
   for (const item of items) {
     for (const element of item) {
       if (isPrivateTag(element.tag)) continue;
-      const { action } = actionFor(element.tag, element.vr, context.options);
+      const { action } = context.actions.get(element.tag, element.vr);
       if (element.items) recordNested(context, element.items);
       else if (action !== 'keep' && action !== 'keep-sequence' && action !== 'clean') recordValues(context, element);
     }
@@ -271,7 +313,7 @@ function processItem(context: Context, item: DicomItem, depth: number): DicomIte
       }
       continue;
     }
-    const { action, retained } = actionFor(tag, element.vr, context.options);
+    const { action, retained } = context.actions.get(tag, element.vr);
     switch (action) {
       case 'remove':
         context.counts.removed++;
@@ -319,17 +361,22 @@ function processItem(context: Context, item: DicomItem, depth: number): DicomIte
           // HIPAA Safe Harbor: ages over 89 are aggregated into one category (shared/deid/README.md).
           const age = /^(\d{3})Y$/.exec(rawText(element) ?? '');
           out.push(age && Number(age[1]) > 89 ? textElement(tag, 'AS', '090Y') : element);
+        } else if (!retained && FREE_TEXT_VRS.has(element.vr)) {
+          // A copy: the cleaning pass rewrites its value, and the parsed input must stay as it was read.
+          const copy = { ...element };
+          out.push(copy);
+          context.pending.push({ element: copy, mode: 'scrub' });
         } else {
           out.push(element);
-          if (!retained && FREE_TEXT_VRS.has(element.vr)) context.pending.push({ element, mode: 'scrub' });
         }
         break;
       case 'clean':
         if (element.items) {
           out.push({ ...element, items: element.items.map((child) => processItem(context, child, depth + 1)) });
         } else if (TEXT_VRS.has(element.vr)) {
-          out.push(element);
-          context.pending.push({ element, mode: 'clean' });
+          const copy = { ...element };
+          out.push(copy);
+          context.pending.push({ element: copy, mode: 'clean' });
         } else {
           // Curves and overlay bitmaps cannot be cleaned without looking at them: removed instead.
           context.counts.removed++;
@@ -343,9 +390,12 @@ function processItem(context: Context, item: DicomItem, depth: number): DicomIte
           const shifted = shiftElement(context, element);
           if (shifted) out.push(shifted);
           else context.counts.removed++;
+        } else if (FREE_TEXT_VRS.has(element.vr)) {
+          const copy = { ...element };
+          out.push(copy);
+          context.pending.push({ element: copy, mode: 'clean' });
         } else {
           out.push(element);
-          if (FREE_TEXT_VRS.has(element.vr)) context.pending.push({ element, mode: 'clean' });
         }
         break;
     }
@@ -381,11 +431,13 @@ function codeItem(code: string): DicomItem {
 
 export class Deidentifier {
   readonly options: DeidOptionName[];
+  private readonly actions: ActionResolver;
   private readonly pseudonymizer: Pseudonymizer;
   private readonly safePrivate: ReadonlySet<string>;
 
   constructor(config: DeidConfig) {
     this.options = parseDeidOptions(config.options ?? []);
+    this.actions = actionResolverFor(this.options);
     this.pseudonymizer = new Pseudonymizer(config.key, config.dateShiftRangeDays ?? 3650);
     this.safePrivate = new Set(
       (config.safePrivateAttributes ?? DEFAULT_SAFE_PRIVATE_ATTRIBUTES).map((entry) =>
@@ -420,6 +472,7 @@ export class Deidentifier {
     const shiftDates = this.options.includes('retain-longitudinal-modified-dates');
     const context: Context = {
       options: this.options,
+      actions: this.actions,
       optionSet: new Set(this.options),
       pseudonymizer: this.pseudonymizer,
       patient,

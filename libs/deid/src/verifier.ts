@@ -1,7 +1,7 @@
 import { DomainError } from '@imagora/core';
-import { ByteSource, DicomItem, TEXT_VRS, bufferSource, formatTag, isPrivateTag, parseDicom, rawText } from '@imagora/dicom';
+import { ByteSource, DicomFile, DicomItem, TEXT_VRS, bufferSource, formatTag, isPrivateTag, parseDicom, rawText } from '@imagora/dicom';
 import { parseDeidOptions } from './deid-options';
-import { NON_IDENTIFYING_VALUES, actionFor, dummyTextFor } from './deidentifier';
+import { ActionResolver, NON_IDENTIFYING_VALUES, actionResolverFor, dummyTextFor } from './deidentifier';
 import { containsToken } from './text-cleaner';
 
 // The verifier (DESIGN.md, De-identification): re-reads an output and fails it if any identifying value of its
@@ -39,12 +39,15 @@ interface InputFacts {
   readonly identifying: Set<string>;
   /** tag → original values of attributes whose action is D, Z or X. */
   readonly originals: Map<number, Set<string>>;
+  /** Output texts already scanned (lower case) → the value they leak, for UI and for other VRs. */
+  readonly uidLeaks: Map<string, string | undefined>;
+  readonly textLeaks: Map<string, string | undefined>;
 }
 
-function collectInput(item: DicomItem, options: ReturnType<typeof parseDeidOptions>, facts: InputFacts): void {
+function collectInput(item: DicomItem, options: ActionResolver, facts: InputFacts): void {
   for (const element of item) {
     if (isPrivateTag(element.tag)) continue;
-    const { action } = actionFor(element.tag, element.vr, options);
+    const { action } = options.get(element.tag, element.vr);
     if (element.items) {
       for (const child of element.items) collectInput(child, options, facts);
       continue;
@@ -69,7 +72,7 @@ function collectInput(item: DicomItem, options: ReturnType<typeof parseDeidOptio
   }
 }
 
-function scanOutput(item: DicomItem, options: ReturnType<typeof parseDeidOptions>, facts: InputFacts, problems: VerificationProblem[]): void {
+function scanOutput(item: DicomItem, options: ActionResolver, facts: InputFacts, problems: VerificationProblem[]): void {
   for (const element of item) {
     if (element.items) {
       for (const child of element.items) scanOutput(child, options, facts, problems);
@@ -83,28 +86,54 @@ function scanOutput(item: DicomItem, options: ReturnType<typeof parseDeidOptions
     if (text === dummyTextFor(element.vr)) continue;
     const original = facts.originals.get(element.tag);
     if (original?.has(text)) {
-      const { action } = actionFor(element.tag, element.vr, options);
+      const { action } = options.get(element.tag, element.vr);
       if (action === 'remove' || action === 'empty' || action === 'dummy') {
         problems.push({ kind: 'kept-original', tag: formatTag(element.tag), message: `action ${action} but the original value is still there` });
       }
     }
-    const lower = text.toLowerCase();
-    for (const value of leakScanned ? facts.identifying : []) {
-      // In a UID only another UID can leak (digits of a 2.25 pseudonym match short numbers by chance).
-      if (element.vr === 'UI' && !value.includes('.')) continue;
-      if (containsToken(lower, value)) {
-        problems.push({ kind: 'leak', tag: formatTag(element.tag), message: `contains an identifying value of the input (${value.length} characters)` });
-        break;
-      }
+    if (!leakScanned) continue;
+    const leaked = leakedValue(text.toLowerCase(), element.vr === 'UI', facts);
+    if (leaked !== undefined) {
+      problems.push({ kind: 'leak', tag: formatTag(element.tag), message: `contains an identifying value of the input (${leaked.length} characters)` });
     }
   }
 }
 
-/** Verifies one output against its input. Never throws for bad output: an unreadable output is a problem. */
-export function verifyDeidentified(input: Buffer | ByteSource, output: Buffer | ByteSource, verifyOptions: VerifyOptions = {}): VerificationReport {
-  const options = parseDeidOptions(verifyOptions.options ?? []);
-  const facts: InputFacts = { identifying: new Set(), originals: new Map() };
-  const inputFile = parseDicom(Buffer.isBuffer(input) ? bufferSource(input) : input);
+/** The first identifying value `lower` contains as a whole token, if any (memoised: code meanings and the like repeat). */
+function leakedValue(lower: string, uid: boolean, facts: InputFacts): string | undefined {
+  const memo = uid ? facts.uidLeaks : facts.textLeaks;
+  if (memo.has(lower)) return memo.get(lower);
+  let leaked: string | undefined;
+  for (const value of facts.identifying) {
+    // In a UID only another UID can leak (digits of a 2.25 pseudonym match short numbers by chance).
+    if (uid && !value.includes('.')) continue;
+    if (containsToken(lower, value)) {
+      leaked = value;
+      break;
+    }
+  }
+  memo.set(lower, leaked);
+  return leaked;
+}
+
+function isDicomFile(input: Buffer | ByteSource | DicomFile): input is DicomFile {
+  return !Buffer.isBuffer(input) && 'dataset' in input;
+}
+
+/**
+ * Verifies one output against its input. Never throws for bad output: an unreadable output is a problem. The
+ * input may be given already parsed (the DicomFile the de-identifier read, which it leaves unchanged), so a
+ * caller does not parse it twice; the output is always parsed here, from its bytes.
+ */
+export function verifyDeidentified(
+  input: Buffer | ByteSource | DicomFile,
+  output: Buffer | ByteSource,
+  verifyOptions: VerifyOptions = {},
+): VerificationReport {
+  const options = actionResolverFor(parseDeidOptions(verifyOptions.options ?? []));
+  const facts: InputFacts = { identifying: new Set(), originals: new Map(), uidLeaks: new Map(), textLeaks: new Map() };
+  if (isDicomFile(input) && input.stoppedAtPixelData) throw new Error('verifyDeidentified needs a full parse of the input, not a header-only scan');
+  const inputFile = isDicomFile(input) ? input : parseDicom(Buffer.isBuffer(input) ? bufferSource(input) : input);
   collectInput(inputFile.dataset, options, facts);
   for (const value of verifyOptions.extraIdentifyingValues ?? []) {
     const lower = value.trim().toLowerCase();

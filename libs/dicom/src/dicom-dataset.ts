@@ -8,6 +8,13 @@ export interface ByteSource {
   readonly size: number;
   /** Returns up to `length` bytes from `position` (fewer only at the end of the source). */
   read(position: number, length: number): Buffer;
+  /** The whole source, when it is in memory: the parser then reads it in place, without windows. */
+  readonly buffer?: Buffer;
+  /**
+   * Optional: at least `minLength` bytes from `position`, and as many more as are at hand without copying
+   * (the parser's read-ahead window). Without it the parser reads fixed-size windows with `read`.
+   */
+  readWindow?(position: number, minLength: number): Buffer;
 }
 
 export function bufferSource(buffer: Buffer | Uint8Array): ByteSource {
@@ -15,6 +22,7 @@ export function bufferSource(buffer: Buffer | Uint8Array): ByteSource {
   return {
     size: bytes.length,
     read: (position, length) => bytes.subarray(position, Math.min(bytes.length, position + length)),
+    buffer: bytes,
   };
 }
 
@@ -76,8 +84,12 @@ export function removeElement(item: DicomItem, tag: number): void {
 
 /** Decodes a text value byte-for-byte (latin1 maps every byte to one code unit), trailing padding removed. */
 export function rawText(element: DicomElement | undefined): string | undefined {
-  if (!element?.value) return undefined;
-  return element.value.toString('latin1').replace(/[\0 ]+$/, '');
+  const value = element?.value;
+  if (!value) return undefined;
+  // Trailing NUL/space padding is cut on the bytes (a regular expression anchored at $ tries every position).
+  let end = value.length;
+  while (end > 0 && (value[end - 1] === 0x20 || value[end - 1] === 0x00)) end--;
+  return end === 0 ? '' : value.toString('latin1', 0, end);
 }
 
 /** The values of a multi-valued text element (PS3.5 6.4, backslash-separated), each trimmed. */

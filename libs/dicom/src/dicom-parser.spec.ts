@@ -1,7 +1,7 @@
 import { DicomErrorCode, DomainError } from '@imagora/core';
 import { bufferSource, DicomItem } from './dicom-dataset';
 import { parseDicom } from './dicom-parser';
-import { chunksToBuffer, writeDicom } from './dicom-writer';
+import { chunkBuffers, chunksSource, chunksToBuffer, writeDicom } from './dicom-writer';
 import { readWithDcmjs } from './dcmjs-reader';
 import { loadCorpus, readCorpusFile } from './testing/corpus.fixture';
 
@@ -83,6 +83,27 @@ describe(writeDicom.name, () => {
       const again = parseDicom(bufferSource(written));
       expect(comparable(again.dataset)).toEqual(comparable(file.dataset));
     }
+  });
+
+  it('serves its chunks as a ByteSource (chunksSource, chunkBuffers) with the bytes of the concatenated file', () => {
+    let compared = 0;
+    for (const entry of corpus.filter((candidate) => candidate.category !== 'malformed')) {
+      const { file } = parseOrCode(readCorpusFile(entry));
+      if (!file || !file.hasFileMeta) continue;
+      const chunks = writeDicom({ meta: file.meta, dataset: file.dataset, encoding: file.encoding });
+      const whole = chunksToBuffer(chunks);
+      const source = chunksSource(chunks);
+      expect(source.size).toBe(whole.length);
+      expect(Buffer.concat([...chunkBuffers(chunks, 1000)]).equals(whole)).toBe(true);
+      // Reads that straddle chunk boundaries, and a parse through readWindow.
+      const step = Math.max(4093, Math.floor(whole.length / 64));
+      for (let position = 0; position < whole.length; position += step) {
+        if (!source.read(position, 5000).equals(whole.subarray(position, position + 5000))) throw new Error(`${entry.path}: read at ${position} differs`);
+      }
+      expect(comparable(parseDicom(source).dataset)).toEqual(comparable(parseDicom(bufferSource(whole)).dataset));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(300);
   });
 
   it('writes files dcmjs reads without a warning', () => {

@@ -49,7 +49,12 @@ interface Mode {
 const IMPLICIT_LE: Mode = { explicitVr: false, littleEndian: true };
 const EXPLICIT_LE: Mode = { explicitVr: true, littleEndian: true };
 
+/** Explicit VRs by their two bytes (first byte << 8 | second): one map lookup, no string decoding. */
+const VR_BY_CODE: ReadonlyMap<number, string> = new Map([...KNOWN_VRS].map((vr) => [(vr.charCodeAt(0) << 8) | vr.charCodeAt(1), vr]));
+
 class Cursor {
+  // The bytes of [windowStart, windowStart + window.length): the whole input for an in-memory source, else the
+  // last window read. Integers are read straight from it, so walking a header allocates nothing per field.
   private window: Buffer = Buffer.alloc(0);
   private windowStart = 0;
   stopped = false;
@@ -59,25 +64,31 @@ class Cursor {
   constructor(
     readonly source: ByteSource,
     readonly options: ParseOptions,
-  ) {}
+  ) {
+    if (source.buffer) this.window = source.buffer;
+  }
 
   get size(): number {
     return this.source.size;
   }
 
-  bytes(position: number, length: number): Buffer {
+  /** Makes [position, position + length) readable and returns its offset in the window. */
+  private at(position: number, length: number): number {
     const offset = position - this.windowStart;
-    if (offset < 0 || offset + length > this.window.length) {
-      if (position + length > this.source.size) {
-        throw dicomError(DicomErrorCode.TRUNCATED, `needs ${length} bytes but the file ends`, position);
-      }
-      this.window = this.source.read(position, Math.max(length, WINDOW));
-      this.windowStart = position;
-      if (this.window.length < length) {
-        throw dicomError(DicomErrorCode.TRUNCATED, `needs ${length} bytes but the file ends`, position);
-      }
-      return this.window.subarray(0, length);
+    if (offset >= 0 && offset + length <= this.window.length) return offset;
+    if (position + length > this.source.size) {
+      throw dicomError(DicomErrorCode.TRUNCATED, `needs ${length} bytes but the file ends`, position);
     }
+    this.window = this.source.readWindow ? this.source.readWindow(position, length) : this.source.read(position, Math.max(length, WINDOW));
+    this.windowStart = position;
+    if (this.window.length < length) {
+      throw dicomError(DicomErrorCode.TRUNCATED, `needs ${length} bytes but the file ends`, position);
+    }
+    return 0;
+  }
+
+  bytes(position: number, length: number): Buffer {
+    const offset = this.at(position, length);
     return this.window.subarray(offset, offset + length);
   }
 
@@ -92,20 +103,31 @@ class Cursor {
   }
 
   tagAt(position: number, mode: Mode): number {
-    const b = this.bytes(position, 4);
+    const o = this.at(position, 4);
+    const w = this.window;
     return mode.littleEndian
-      ? ((b.readUInt16LE(0) << 16) | b.readUInt16LE(2)) >>> 0
-      : ((b.readUInt16BE(0) << 16) | b.readUInt16BE(2)) >>> 0;
+      ? (((w[o + 1] << 24) | (w[o] << 16) | (w[o + 3] << 8) | w[o + 2]) >>> 0)
+      : (((w[o] << 24) | (w[o + 1] << 16) | (w[o + 2] << 8) | w[o + 3]) >>> 0);
   }
 
   u32(position: number, mode: Mode): number {
-    const b = this.bytes(position, 4);
-    return mode.littleEndian ? b.readUInt32LE(0) : b.readUInt32BE(0);
+    const o = this.at(position, 4);
+    const w = this.window;
+    return mode.littleEndian
+      ? (((w[o + 3] << 24) | (w[o + 2] << 16) | (w[o + 1] << 8) | w[o]) >>> 0)
+      : (((w[o] << 24) | (w[o + 1] << 16) | (w[o + 2] << 8) | w[o + 3]) >>> 0);
   }
 
   u16(position: number, mode: Mode): number {
-    const b = this.bytes(position, 2);
-    return mode.littleEndian ? b.readUInt16LE(0) : b.readUInt16BE(0);
+    const o = this.at(position, 2);
+    const w = this.window;
+    return mode.littleEndian ? w[o] | (w[o + 1] << 8) : (w[o] << 8) | w[o + 1];
+  }
+
+  /** The explicit VR at `position`, or undefined when the two bytes are no VR of PS3.5 Table 6.2-1. */
+  vrAt(position: number): string | undefined {
+    const o = this.at(position, 2);
+    return VR_BY_CODE.get((this.window[o] << 8) | this.window[o + 1]);
   }
 }
 
@@ -124,9 +146,9 @@ function readHeader(cursor: Cursor, position: number, mode: Mode): Header {
   if (!mode.explicitVr) {
     return { tag, vr: implicitVrOf(tag), length: cursor.u32(position + 4, mode), valuePosition: position + 8 };
   }
-  const vr = cursor.bytes(position + 4, 2).toString('latin1');
-  if (!KNOWN_VRS.has(vr)) {
-    throw dicomError(DicomErrorCode.MALFORMED, `invalid VR "${printable(vr)}"`, position, tag);
+  const vr = cursor.vrAt(position + 4);
+  if (vr === undefined) {
+    throw dicomError(DicomErrorCode.MALFORMED, `invalid VR "${printable(cursor.bytes(position + 4, 2).toString('latin1'))}"`, position, tag);
   }
   if (LONG_LENGTH_VRS.has(vr)) {
     return { tag, vr, length: cursor.u32(position + 8, mode), valuePosition: position + 12 };

@@ -1,4 +1,4 @@
-import { BulkRange, DicomElement, DicomItem } from './dicom-dataset';
+import { BulkRange, ByteSource, DicomElement, DicomItem } from './dicom-dataset';
 import { Tags, isGroupLength, tagGroup } from './dicom-tag';
 import { LONG_LENGTH_VRS } from './dicom-vr';
 import { TransferSyntaxEncoding } from './transfer-syntax';
@@ -17,43 +17,68 @@ export function isBulkRange(chunk: OutputChunk): chunk is BulkRange {
   return !Buffer.isBuffer(chunk);
 }
 
+const INITIAL_BUFFER = 16 << 10;
+
 class ChunkWriter {
   readonly chunks: OutputChunk[] = [];
-  private parts: Buffer[] = [];
-  private partsLength = 0;
+  // Headers and values are copied into one growing buffer (one allocation per few dozen KiB, not two per
+  // element); a bulk range closes the current buffer so it can be streamed from its source.
+  private buffer: Buffer;
+  private used = 0;
+  private flushedAt = 0;
 
-  constructor(private readonly littleEndian: boolean) {}
+  constructor(
+    private readonly littleEndian: boolean,
+    initialSize = INITIAL_BUFFER,
+  ) {
+    this.buffer = Buffer.allocUnsafe(initialSize);
+  }
+
+  private reserve(length: number): void {
+    if (this.used + length <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + length));
+    this.buffer.copy(grown, 0, this.flushedAt, this.used);
+    this.used -= this.flushedAt;
+    this.flushedAt = 0;
+    this.buffer = grown;
+  }
 
   push(buffer: Buffer): void {
-    this.parts.push(buffer);
-    this.partsLength += buffer.length;
+    this.reserve(buffer.length);
+    this.buffer.set(buffer, this.used);
+    this.used += buffer.length;
   }
 
   header(tag: number, vr: string | undefined, length: number, explicitVr: boolean): void {
     const long = vr !== undefined && LONG_LENGTH_VRS.has(vr);
     const size = !explicitVr || vr === undefined ? 8 : long ? 12 : 8;
-    const head = Buffer.alloc(size);
+    this.reserve(size);
+    const head = this.buffer;
+    const at = this.used;
     const group = tagGroup(tag);
     const element = tag & 0xffff;
     if (this.littleEndian) {
-      head.writeUInt16LE(group, 0);
-      head.writeUInt16LE(element, 2);
+      head.writeUInt16LE(group, at);
+      head.writeUInt16LE(element, at + 2);
     } else {
-      head.writeUInt16BE(group, 0);
-      head.writeUInt16BE(element, 2);
+      head.writeUInt16BE(group, at);
+      head.writeUInt16BE(element, at + 2);
     }
     if (!explicitVr || vr === undefined) {
-      if (this.littleEndian) head.writeUInt32LE(length >>> 0, 4);
-      else head.writeUInt32BE(length >>> 0, 4);
+      if (this.littleEndian) head.writeUInt32LE(length >>> 0, at + 4);
+      else head.writeUInt32BE(length >>> 0, at + 4);
     } else {
-      head.write(vr, 4, 'latin1');
+      head[at + 4] = vr.charCodeAt(0);
+      head[at + 5] = vr.charCodeAt(1);
       if (long) {
-        if (this.littleEndian) head.writeUInt32LE(length >>> 0, 8);
-        else head.writeUInt32BE(length >>> 0, 8);
-      } else if (this.littleEndian) head.writeUInt16LE(length, 6);
-      else head.writeUInt16BE(length, 6);
+        head[at + 6] = 0;
+        head[at + 7] = 0;
+        if (this.littleEndian) head.writeUInt32LE(length >>> 0, at + 8);
+        else head.writeUInt32BE(length >>> 0, at + 8);
+      } else if (this.littleEndian) head.writeUInt16LE(length, at + 6);
+      else head.writeUInt16BE(length, at + 6);
     }
-    this.push(head);
+    this.used += size;
   }
 
   range(range: BulkRange): void {
@@ -62,14 +87,12 @@ class ChunkWriter {
   }
 
   flush(): void {
-    if (this.partsLength > 0) {
-      this.chunks.push(this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.partsLength));
-      this.parts = [];
-      this.partsLength = 0;
+    if (this.used > this.flushedAt) {
+      this.chunks.push(this.buffer.subarray(this.flushedAt, this.used));
+      this.flushedAt = this.used;
     }
   }
 }
-
 const UNDEFINED = 0xffffffff;
 
 function writeItem(writer: ChunkWriter, item: DicomItem, explicitVr: boolean): void {
@@ -113,14 +136,14 @@ export interface WriteInput {
 
 /** Encodes the file meta group with a recomputed group length (PS3.10 7.1). */
 export function encodeFileMeta(meta: DicomItem): Buffer {
-  const body = new ChunkWriter(true);
+  const body = new ChunkWriter(true, 512);
   for (const element of meta) {
     if (isGroupLength(element.tag)) continue;
     writeElement(body, element, true);
   }
   body.flush();
   const content = Buffer.concat(body.chunks as Buffer[]);
-  const groupLength = new ChunkWriter(true);
+  const groupLength = new ChunkWriter(true, 16);
   groupLength.header(Tags.FileMetaInformationGroupLength, 'UL', 4, true);
   const value = Buffer.alloc(4);
   value.writeUInt32LE(content.length, 0);
@@ -145,12 +168,23 @@ export function writeDicom(input: WriteInput): OutputChunk[] {
 
 /** Concatenates chunks into one buffer (reads bulk ranges from their sources). */
 export function chunksToBuffer(chunks: OutputChunk[]): Buffer {
-  const parts: Buffer[] = [];
+  const output = Buffer.allocUnsafe(chunksLength(chunks));
+  let position = 0;
   for (const chunk of chunks) {
-    if (isBulkRange(chunk)) parts.push(Buffer.from(chunk.source.read(chunk.start, chunk.end - chunk.start)));
-    else parts.push(chunk);
+    if (!isBulkRange(chunk)) {
+      output.set(chunk, position);
+      position += chunk.length;
+      continue;
+    }
+    for (let start = chunk.start; start < chunk.end; ) {
+      const part = chunk.source.read(start, chunk.end - start);
+      if (part.length === 0) throw new RangeError(`bulk range ends at ${start}, before ${chunk.end}: its source is shorter`);
+      output.set(part, position);
+      position += part.length;
+      start += part.length;
+    }
   }
-  return Buffer.concat(parts);
+  return output;
 }
 
 /** Total size in bytes of the written file. */
@@ -158,3 +192,88 @@ export function chunksLength(chunks: OutputChunk[]): number {
   return chunks.reduce((total, chunk) => total + (isBulkRange(chunk) ? chunk.end - chunk.start : chunk.length), 0);
 }
 
+
+/** A bulk range as a Buffer without copying, when its source is in memory. */
+function inMemory(chunk: OutputChunk): Buffer | undefined {
+  if (!isBulkRange(chunk)) return chunk;
+  return chunk.source.buffer?.subarray(chunk.start, chunk.end);
+}
+
+/**
+ * The written file as a ByteSource, without concatenating it: buffers and in-memory ranges are read in place,
+ * other ranges through their source. Lets a caller parse (verify) exactly the bytes it is about to write.
+ */
+export function chunksSource(chunks: OutputChunk[]): ByteSource {
+  const parts = chunks.map((chunk) => inMemory(chunk) ?? chunk);
+  const starts: number[] = [];
+  let size = 0;
+  for (const part of parts) {
+    starts.push(size);
+    size += Buffer.isBuffer(part) ? part.length : part.end - part.start;
+  }
+  const partAt = (position: number): number => {
+    let low = 0;
+    let high = parts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle] <= position) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  };
+  const slice = (index: number, offset: number, length: number): Buffer => {
+    const part = parts[index];
+    if (Buffer.isBuffer(part)) return part.subarray(offset, offset + length);
+    return part.source.read(part.start + offset, length);
+  };
+  const partLength = (index: number): number => (index + 1 < parts.length ? starts[index + 1] : size) - starts[index];
+  const read = (position: number, length: number): Buffer => {
+    const wanted = Math.max(0, Math.min(length, size - position));
+    if (wanted === 0) return Buffer.alloc(0);
+    const index = partAt(position);
+    const offset = position - starts[index];
+    if (offset + wanted <= partLength(index)) return slice(index, offset, wanted);
+    // Across parts (element headers never are: parts end at element boundaries): copy.
+    const output = Buffer.allocUnsafe(wanted);
+    let done = 0;
+    for (let i = index; done < wanted; i++) {
+      const from = i === index ? offset : 0;
+      const piece = slice(i, from, Math.min(partLength(i) - from, wanted - done));
+      if (piece.length === 0) break;
+      output.set(piece, done);
+      done += piece.length;
+    }
+    return done === wanted ? output : output.subarray(0, done);
+  };
+  return {
+    size,
+    read,
+    readWindow(position, minLength) {
+      const index = partAt(position);
+      const offset = position - starts[index];
+      const available = partLength(index) - offset;
+      if (minLength > available) return read(position, Math.max(minLength, WINDOW_BYTES));
+      return slice(index, offset, Buffer.isBuffer(parts[index]) ? available : Math.min(available, Math.max(minLength, WINDOW_BYTES)));
+    },
+  };
+}
+
+const WINDOW_BYTES = 1 << 20;
+
+/** The chunks as Buffers for a vectored write: in-memory ranges in place, others read in pieces of `pieceSize`. */
+export function* chunkBuffers(chunks: OutputChunk[], pieceSize = 4 << 20): Generator<Buffer> {
+  for (const chunk of chunks) {
+    const buffer = inMemory(chunk);
+    if (buffer) {
+      yield buffer;
+      continue;
+    }
+    const range = chunk as BulkRange;
+    for (let position = range.start; position < range.end; ) {
+      const part = range.source.read(position, Math.min(pieceSize, range.end - position));
+      if (part.length === 0) throw new RangeError(`bulk range ends at ${position}, before ${range.end}: its source is shorter`);
+      yield part;
+      position += part.length;
+    }
+  }
+}

@@ -7,6 +7,16 @@ export * from './dicom-dataset';
 export { lookupTag, tagForKeyword, implicitVrOf, type DictionaryEntry } from './dicom-dictionary';
 export { dicomError, isDicomErrorCode } from './dicom-error';
 export { parseDicom, type DicomFile, type ParseOptions } from './dicom-parser';
-export { writeDicom, encodeFileMeta, chunksToBuffer, chunksLength, isBulkRange, type OutputChunk, type WriteInput } from './dicom-writer';
+export {
+  writeDicom,
+  encodeFileMeta,
+  chunksToBuffer,
+  chunksLength,
+  chunksSource,
+  chunkBuffers,
+  isBulkRange,
+  type OutputChunk,
+  type WriteInput,
+} from './dicom-writer';
 export { scanDicomHeader, summarizeHeader, collectReferencedSopInstanceUids, type DicomHeader } from './header-scan';
 export { readWithDcmjs, type DcmjsReadResult } from './dcmjs-reader';

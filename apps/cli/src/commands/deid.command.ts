@@ -1,21 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command } from 'commander';
+import { Worker } from 'node:worker_threads';
+import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { DeidErrorCode, DicomErrorCode, DomainError } from '@imagora/core';
-import { ByteSource, OutputChunk, isBulkRange } from '@imagora/dicom';
-import { DEID_OPTION_NAMES, Deidentifier, verifyDeidentified } from '@imagora/deid';
+import { DEID_OPTION_NAMES, Deidentifier } from '@imagora/deid';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../exit-codes';
+import { DEID_WORKER_ROLE, DeidFileOutcome, DeidTask, DeidTaskResult, DeidWorkerInit, deidentifyToOutcome, isNotDicom } from './deid-worker';
+
+export { deidentifyPath } from './deid-worker';
 
 // `imagora deid INPUT OUTPUT`: de-identifies a file or a folder tree (PS3.15 Annex E via libs/deid), verifies
-// every output, and reports per file. I/O lives here; the engine is pure. Pixel data is streamed from the
-// input file to the output file, so memory stays bounded whatever the file size.
+// every output, and reports per file. I/O lives here and in deid-worker.ts; the engine is pure. A folder is
+// processed by a pool of worker threads (one per core by default), each taking files by path; the summary is
+// assembled in input order, so it does not depend on which worker finished first.
 
 interface DeidCliOptions {
   readonly keyFile?: string;
   readonly option: string[];
   readonly json?: boolean;
+  /** Worker threads for a folder (default: os.availableParallelism()); 1 processes in this thread. */
+  readonly jobs?: number;
 }
 
 interface FileFailure {
@@ -36,49 +42,15 @@ export interface DeidSummary {
   reproducible: boolean;
 }
 
-const COPY_CHUNK = 4 << 20;
-
-/** A file descriptor as a ByteSource: the parser reads headers, never the pixel data. */
-function fileSource(fd: number): ByteSource {
-  const size = fs.fstatSync(fd).size;
-  return {
-    size,
-    read(position, length) {
-      const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - position)));
-      let done = 0;
-      while (done < buffer.length) {
-        const read = fs.readSync(fd, buffer, done, buffer.length - done, position + done);
-        if (read === 0) break;
-        done += read;
-      }
-      return done === buffer.length ? buffer : buffer.subarray(0, done);
-    },
-  };
-}
-
-function writeChunks(fd: number, chunks: OutputChunk[]): number {
-  let written = 0;
-  for (const chunk of chunks) {
-    if (!isBulkRange(chunk)) {
-      fs.writeSync(fd, chunk);
-      written += chunk.length;
-      continue;
-    }
-    for (let position = chunk.start; position < chunk.end; position += COPY_CHUNK) {
-      const part = chunk.source.read(position, Math.min(COPY_CHUNK, chunk.end - position));
-      fs.writeSync(fd, part);
-      written += part.length;
-    }
-  }
-  return written;
-}
-
-function listFiles(root: string): string[] {
+/** Every file under `root`, sorted per folder; `exclude` (an OUTPUT folder inside INPUT) is not entered. */
+function listFiles(root: string, exclude: string): string[] {
   const files: string[] = [];
   const visit = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) visit(full);
+      if (entry.isDirectory()) {
+        if (path.resolve(full) !== exclude) visit(full);
+      }
       else if (entry.isFile()) files.push(full);
     }
   };
@@ -95,47 +67,14 @@ function loadKey(keyFile: string | undefined): { key: Buffer; reproducible: bool
   return { key, reproducible: true };
 }
 
-/** De-identifies one file to `target`; throws DomainError when refused. Returns the output flags. */
-export function deidentifyPath(deidentifier: Deidentifier, source: string, target: string): { flags: string[]; bytes: number } {
-  const inputFd = fs.openSync(source, 'r');
-  try {
-    const input = fileSource(inputFd);
-    const result = deidentifier.deidentify(input);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    const partial = `${target}.partial`;
-    const outputFd = fs.openSync(partial, 'w');
-    try {
-      writeChunks(outputFd, result.chunks);
-    } finally {
-      fs.closeSync(outputFd);
-    }
-    const outputFd2 = fs.openSync(partial, 'r');
-    let report;
-    try {
-      report = verifyDeidentified(input, fileSource(outputFd2), { options: deidentifier.options, extraIdentifyingValues: result.identifyingValues });
-    } finally {
-      fs.closeSync(outputFd2);
-    }
-    if (!report.ok) {
-      fs.rmSync(partial, { force: true });
-      throw new DomainError(
-        DeidErrorCode.VERIFICATION_FAILED,
-        `verifier refused the output: ${report.problems.slice(0, 3).map((problem) => `${problem.kind} ${problem.tag ?? ''}`.trim()).join(', ')}`,
-      );
-    }
-    fs.renameSync(partial, target);
-    return { flags: result.report.flags, bytes: input.size };
-  } finally {
-    fs.closeSync(inputFd);
-  }
-}
-
 export async function runDeid(inputPath: string, outputPath: string, options: DeidCliOptions): Promise<number> {
   let deidentifier: Deidentifier;
   let reproducible: boolean;
+  let loadedKey: Buffer;
   try {
     const loaded = loadKey(options.keyFile);
     reproducible = loaded.reproducible;
+    loadedKey = loaded.key;
     deidentifier = new Deidentifier({ key: loaded.key, options: options.option });
   } catch (error) {
     process.stderr.write(`imagora deid: ${(error as Error).message}\n`);
@@ -145,39 +84,44 @@ export async function runDeid(inputPath: string, outputPath: string, options: De
     process.stderr.write(`imagora deid: input ${inputPath} does not exist\n`);
     return EXIT_USAGE;
   }
-  const inputIsDir = fs.statSync(inputPath).isDirectory();
-  const sources = inputIsDir ? listFiles(inputPath) : [inputPath];
-  const targetOf = (source: string): string => {
-    if (inputIsDir) return path.join(outputPath, path.relative(inputPath, source));
-    return fs.existsSync(outputPath) && fs.statSync(outputPath).isDirectory() ? path.join(outputPath, path.basename(source)) : outputPath;
-  };
   if (path.resolve(inputPath) === path.resolve(outputPath)) {
     process.stderr.write('imagora deid: OUTPUT must differ from INPUT (originals are never overwritten)\n');
     return EXIT_USAGE;
   }
+  const inputIsDir = fs.statSync(inputPath).isDirectory();
+  const sources = inputIsDir ? listFiles(inputPath, path.resolve(outputPath)) : [inputPath];
+  const outputIsDir = !inputIsDir && fs.existsSync(outputPath) && fs.statSync(outputPath).isDirectory();
+  const targetOf = (source: string): string => {
+    if (inputIsDir) return path.join(outputPath, path.relative(inputPath, source));
+    return outputIsDir ? path.join(outputPath, path.basename(source)) : outputPath;
+  };
+  const relativeOf = (source: string): string => (inputIsDir ? path.relative(inputPath, source) : path.basename(source));
 
   const summary: DeidSummary = { files: sources.length, bytes: 0, written: 0, skipped: [], failed: [], flags: [], elapsedMs: 0, options: deidentifier.options, reproducible };
   const started = process.hrtime.bigint();
   const bar = process.stderr.isTTY && !options.json ? new SingleBar({ stream: process.stderr, format: 'de-identifying [{bar}] {value}/{total} files' }) : undefined;
   bar?.start(sources.length, 0);
-  for (const source of sources) {
-    const relative = inputIsDir ? path.relative(inputPath, source) : path.basename(source);
-    try {
-      const result = deidentifyPath(deidentifier, source, targetOf(source));
-      summary.written++;
-      summary.bytes += result.bytes;
-      if (result.flags.length) summary.flags.push({ path: relative, flags: result.flags });
-    } catch (error) {
-      if (error instanceof DomainError && error.code === DicomErrorCode.NOT_DICOM) {
-        summary.skipped.push({ path: relative, reason: error.message });
-        if (!options.json) process.stderr.write(`imagora deid: skipped ${relative}: ${error.message}\n`);
-      } else {
-        const failure = error instanceof DomainError ? { path: relative, code: error.code, reason: error.message } : { path: relative, code: 'INTERNAL_ERROR', reason: String(error) };
-        summary.failed.push(failure);
-        if (!options.json) process.stderr.write(`imagora deid: failed ${relative}: ${failure.code}: ${failure.reason}\n`);
-      }
-    }
+
+  // Outcomes arrive in any order; they are reported (stderr lines, summary entries) strictly in input order.
+  const outcomes: (DeidFileOutcome | undefined)[] = new Array(sources.length);
+  let reported = 0;
+  const record = (index: number, outcome: DeidFileOutcome): void => {
+    outcomes[index] = outcome;
     bar?.increment();
+    while (reported < sources.length && outcomes[reported] !== undefined) {
+      report(summary, relativeOf(sources[reported]), outcomes[reported]!, options.json === true);
+      outcomes[reported] = undefined;
+      reported++;
+    }
+  };
+  const tasks = sources.map((source, id) => ({ id, source, target: targetOf(source) }));
+  const jobs = Math.min(options.jobs ?? os.availableParallelism(), tasks.length);
+  const workerFile = path.join(__dirname, 'deid-worker.js');
+  if (jobs > 1 && fs.existsSync(workerFile) && fs.existsSync(ALIAS_HOOK)) {
+    await runPool(workerFile, jobs, { role: DEID_WORKER_ROLE, key: loadedKey, options: deidentifier.options }, tasks, record);
+  } else {
+    // One thread (--jobs 1, a single file, or run from TypeScript sources where no compiled worker exists).
+    for (const task of tasks) record(task.id, deidentifyToOutcome(deidentifier, task.source, task.target));
   }
   bar?.stop();
   summary.elapsedMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
@@ -191,6 +135,93 @@ export async function runDeid(inputPath: string, outputPath: string, options: De
   return summary.failed.length > 0 ? EXIT_PROBLEMS : EXIT_OK;
 }
 
+function report(summary: DeidSummary, relative: string, outcome: DeidFileOutcome, json: boolean): void {
+  if (outcome.ok) {
+    summary.written++;
+    summary.bytes += outcome.bytes;
+    if (outcome.flags.length) summary.flags.push({ path: relative, flags: outcome.flags });
+  } else if (isNotDicom(outcome)) {
+    summary.skipped.push({ path: relative, reason: outcome.reason });
+    if (!json) process.stderr.write(`imagora deid: skipped ${relative}: ${outcome.reason}\n`);
+  } else {
+    summary.failed.push({ path: relative, code: outcome.code, reason: outcome.reason });
+    if (!json) process.stderr.write(`imagora deid: failed ${relative}: ${outcome.code}: ${outcome.reason}\n`);
+  }
+}
+
+/** Tasks a worker holds at once: the next path is already there when it finishes one, and memory stays bounded. */
+const TASKS_PER_WORKER = 2;
+/** The `@imagora/*` alias hook bin/imagora.js uses; workers need it too (each thread has its own module loader). */
+const ALIAS_HOOK = path.join(__dirname, '..', '..', '..', '..', '..', 'scripts', 'register-aliases.js');
+
+/**
+ * A pool of worker threads over `tasks`: each worker gets at most TASKS_PER_WORKER paths at a time and posts
+ * one result per path. A worker that dies fails the files it held, and is replaced while work remains.
+ */
+function runPool(
+  workerFile: string,
+  size: number,
+  init: DeidWorkerInit,
+  tasks: DeidTask[],
+  record: (index: number, outcome: DeidFileOutcome) => void,
+): Promise<void> {
+  return new Promise((resolve) => {
+    let next = 0;
+    let done = 0;
+    let replacements = size * 2;
+    const live = new Set<Worker>();
+    const finish = (id: number, outcome: DeidFileOutcome): void => {
+      record(id, outcome);
+      done++;
+      if (done === tasks.length) {
+        for (const worker of live) void worker.terminate();
+        resolve();
+      }
+    };
+    const start = (): void => {
+      const held = new Set<number>();
+      const worker = new Worker(workerFile, { workerData: init, execArgv: [...process.execArgv, '-r', ALIAS_HOOK] });
+      live.add(worker);
+      const feed = (): void => {
+        while (held.size < TASKS_PER_WORKER && next < tasks.length) {
+          const task = tasks[next++];
+          held.add(task.id);
+          worker.postMessage(task);
+        }
+      };
+      worker.on('message', (result: DeidTaskResult) => {
+        held.delete(result.id);
+        feed();
+        finish(result.id, result.outcome);
+      });
+      let failure = 'worker thread stopped';
+      worker.on('error', (error) => {
+        failure = `worker thread failed: ${error.message}`;
+      });
+      worker.on('exit', () => {
+        live.delete(worker);
+        if (done === tasks.length) return;
+        const lost = [...held];
+        held.clear();
+        if (next < tasks.length && replacements-- > 0) start();
+        for (const id of lost) finish(id, { ok: false, code: 'INTERNAL_ERROR', reason: failure });
+        if (live.size === 0) {
+          // No worker left and none may be started: the remaining files fail rather than hang the run.
+          while (next < tasks.length) finish(tasks[next++].id, { ok: false, code: 'INTERNAL_ERROR', reason: failure });
+        }
+      });
+      feed();
+    };
+    for (let i = 0; i < size; i++) start();
+  });
+}
+
+function parseJobs(value: string): number {
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new InvalidArgumentError('expected a whole number of threads, 1..256');
+  return jobs;
+}
+
 export function registerDeidCommand(program: Command): void {
   program
     .command('deid')
@@ -200,6 +231,7 @@ export function registerDeidCommand(program: Command): void {
     .option('--key-file <file>', 'secret key for the keyed pseudonyms (≥ 16 bytes); without it a random key is used')
     .option('--option <name>', `profile option (repeatable): ${DEID_OPTION_NAMES.join(', ')}`, (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--json', 'print a JSON summary on stdout')
+    .option('--jobs <n>', 'worker threads for a folder (default: one per core; 1 = this thread only)', parseJobs)
     .action(async (input: string, output: string, options: DeidCliOptions) => {
       process.exitCode = await runDeid(input, output, options);
     });
