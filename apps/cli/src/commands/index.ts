@@ -5,6 +5,8 @@ import { registerProtocolCommands } from './protocol.command';
 import { registerServeCommand } from './serve.command';
 import { registerDeidCommand } from './deid.command';
 import { registerValidateCommand } from './validate.command';
+import { registerUploadCommand } from './upload.command';
+import { registerSubmissionCommands } from './submission.command';
 
 // Every `imagora` sub-command lives in its own *.command.ts file and is registered here.
 export function registerCommands(program: Command): void {
@@ -14,4 +16,6 @@ export function registerCommands(program: Command): void {
   registerDeidCommand(program);
   registerProtocolCommands(program);
   registerValidateCommand(program);
+  registerUploadCommand(program);
+  registerSubmissionCommands(program);
 }
