@@ -17,6 +17,10 @@ import { HubMetrics } from './metrics/metrics';
 import { ProtocolsController } from './registry/protocols.controller';
 import { DatasetsController } from './submissions/datasets.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
+import { SearchController } from './catalog/search.controller';
+import { CohortsController } from './catalog/cohorts.controller';
+import { DatasetAccessController } from './catalog/dataset-access.controller';
+import { AuditController } from './access/audit.controller';
 import { RUNTIME } from './runtime.token';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -47,7 +51,7 @@ export class HubModule {
           },
         }),
       ],
-      controllers: [HealthController, MetricsController, AuthController, ApiKeysController, OrganizationsController, UsersController, ProtocolsController, DatasetsController, SubmissionsController],
+      controllers: [HealthController, MetricsController, AuthController, ApiKeysController, OrganizationsController, UsersController, ProtocolsController, DatasetsController, SubmissionsController, SearchController, CohortsController, DatasetAccessController, AuditController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: HubMetrics, useValue: metrics },

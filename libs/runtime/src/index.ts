@@ -5,3 +5,4 @@ export * from './version';
 export * from './registry-use-cases';
 export * from './seed-protocols';
 export * from './submission-use-cases';
+export * from './catalog-use-cases';

@@ -16,6 +16,7 @@ import { ALL_QUEUES, JobQueue } from '@imagora/jobs';
 import { AccessUseCases, composeAccessUseCases } from './access-use-cases';
 import { composeRegistryUseCases, RegistryUseCases } from './registry-use-cases';
 import { composeSubmissionUseCases, SubmissionUseCases } from './submission-use-cases';
+import { CatalogUseCases, composeCatalogUseCases } from './catalog-use-cases';
 
 export interface Runtime {
   config: ImagoraConfig;
@@ -27,6 +28,7 @@ export interface Runtime {
   access: AccessUseCases;
   registry: RegistryUseCases;
   submissions: SubmissionUseCases;
+  catalog: CatalogUseCases;
   /** `iss` of the hub's tokens and signatures. */
   issuer: string;
   embedded: { postgres: boolean; objectStore: boolean };
@@ -122,6 +124,7 @@ export async function startRuntime(config: ImagoraConfig, options: RuntimeOption
       access,
       registry,
       submissions,
+      catalog: composeCatalogUseCases({ dataSource, objectStore, auditLog: access.auditLog, config, hubUrl: config.publicUrl ?? `http://localhost:${config.port}` }),
       embedded: { postgres: embeddedPostgres !== undefined, objectStore: embeddedS3 !== undefined },
       stop,
     };

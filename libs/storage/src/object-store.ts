@@ -78,6 +78,11 @@ export class ObjectStore {
     return response.Body as Readable;
   }
 
+  async getRangeStream(bucket: string, key: string, start: number, end: number): Promise<Readable> {
+    const response = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}` }));
+    return response.Body as Readable;
+  }
+
   async getBuffer(bucket: string, key: string): Promise<Buffer> {
     const chunks: Buffer[] = [];
     for await (const chunk of await this.getStream(bucket, key)) chunks.push(chunk as Buffer);

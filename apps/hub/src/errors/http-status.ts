@@ -2,6 +2,7 @@ import {
   AccessErrorCode,
   assertUnreachable,
   AuthErrorCode,
+  CatalogErrorCode,
   DeidErrorCode,
   DicomErrorCode,
   ErrorCode,
@@ -84,6 +85,22 @@ export function httpStatusOf(code: ErrorCode): number {
     case SubmissionErrorCode.TOO_MANY_FILES:
     case SubmissionErrorCode.INVALID_INPUT:
       return 422;
+    case CatalogErrorCode.INVALID_QUERY:
+      return 400;
+    case CatalogErrorCode.COHORT_NOT_FOUND:
+    case CatalogErrorCode.REQUEST_NOT_FOUND:
+    case CatalogErrorCode.FILE_NOT_IN_COHORT:
+      return 404;
+    case CatalogErrorCode.ACCESS_REQUIRED:
+      return 403;
+    case CatalogErrorCode.REQUEST_DECIDED:
+      return 409;
+    case CatalogErrorCode.COHORT_EMPTY:
+      return 422;
+    case CatalogErrorCode.TOO_LARGE_FOR_ZIP:
+      return 413;
+    case CatalogErrorCode.RANGE_NOT_SATISFIABLE:
+      return 416;
     case ProtocolErrorCode.TOO_LARGE:
       return 413;
     case ProtocolErrorCode.NOT_JSON:

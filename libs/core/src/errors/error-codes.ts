@@ -78,6 +78,18 @@ export enum SubmissionErrorCode {
   INVALID_INPUT = 'SUBMISSION_INVALID_INPUT',
 }
 
+export enum CatalogErrorCode {
+  INVALID_QUERY = 'CATALOG_INVALID_QUERY',
+  COHORT_NOT_FOUND = 'CATALOG_COHORT_NOT_FOUND',
+  COHORT_EMPTY = 'CATALOG_COHORT_EMPTY',
+  ACCESS_REQUIRED = 'CATALOG_ACCESS_REQUIRED',
+  REQUEST_NOT_FOUND = 'CATALOG_ACCESS_REQUEST_NOT_FOUND',
+  REQUEST_DECIDED = 'CATALOG_ACCESS_REQUEST_DECIDED',
+  FILE_NOT_IN_COHORT = 'CATALOG_FILE_NOT_IN_COHORT',
+  TOO_LARGE_FOR_ZIP = 'CATALOG_TOO_LARGE_FOR_ZIP',
+  RANGE_NOT_SATISFIABLE = 'CATALOG_RANGE_NOT_SATISFIABLE',
+}
+
 export enum DicomErrorCode {
   NOT_DICOM = 'DICOM_NOT_DICOM',
   TRUNCATED = 'DICOM_TRUNCATED',
@@ -97,4 +109,4 @@ export enum DeidErrorCode {
   INVALID_JSON_POINTER = 'DEID_INVALID_JSON_POINTER',
 }
 
-export type ErrorCode = RequestErrorCode | AuthErrorCode | AccessErrorCode | RegistryErrorCode | SubmissionErrorCode | DicomErrorCode | DeidErrorCode | ProtocolErrorCode;
+export type ErrorCode = RequestErrorCode | AuthErrorCode | AccessErrorCode | RegistryErrorCode | SubmissionErrorCode | CatalogErrorCode | DicomErrorCode | DeidErrorCode | ProtocolErrorCode;

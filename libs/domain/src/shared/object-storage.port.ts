@@ -12,6 +12,8 @@ export interface ObjectStoragePort {
   /** Streams a body of unknown or large size (multipart underneath); returns the bytes written. */
   putStream(bucket: string, key: string, body: Readable, contentType?: string): Promise<number>;
   getStream(bucket: string, key: string): Promise<Readable>;
+  /** Bytes start..end (inclusive) of an object. */
+  getRangeStream(bucket: string, key: string, start: number, end: number): Promise<Readable>;
   head(bucket: string, key: string): Promise<StoredObject | undefined>;
   copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<void>;
   delete(bucket: string, key: string): Promise<void>;

@@ -7,6 +7,12 @@ import { DatasetVersionEntity } from './dataset-version.entity';
 @Index('catalog_instances_series_idx', ['seriesInstanceUid'])
 @Index('catalog_instances_study_idx', ['studyInstanceUid'])
 @Index('catalog_instances_modality_idx', ['modality'])
+@Index('catalog_instances_dataset_idx', ['datasetId', 'versionId'])
+@Index('catalog_instances_body_part_idx', ['bodyPart'])
+@Index('catalog_instances_manufacturer_idx', ['manufacturer'])
+@Index('catalog_instances_sex_age_idx', ['sex', 'ageYears'])
+// GIN over the label counts (label filters use `labels ? :label`); created by hand in the migration.
+@Index('catalog_instances_labels_idx', { synchronize: false })
 export class CatalogInstanceEntity {
   @PrimaryColumn({ name: 'version_id', type: 'uuid' })
   versionId!: string;

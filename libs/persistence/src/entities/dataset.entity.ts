@@ -4,6 +4,8 @@ import { OrganizationEntity } from './organization.entity';
 
 @Entity({ name: 'datasets', schema: IMAGORA_SCHEMA })
 @Index('datasets_organization_slug_key', ['organizationId', 'slug'], { unique: true })
+// Full-text search over title and description; an expression index, created by hand in the migration.
+@Index('datasets_text_idx', { synchronize: false })
 export class DatasetEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

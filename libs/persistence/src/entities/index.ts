@@ -1,6 +1,8 @@
 import { ApiKeyEntity } from './api-key.entity';
 import { AuditEventEntity } from './audit-event.entity';
 import { CatalogInstanceEntity } from './catalog-instance.entity';
+import { CohortEntity, CohortMemberEntity } from './cohort.entity';
+import { AccessRequestEntity, AgreementAcceptanceEntity } from './dataset-access.entity';
 import { DatasetVersionFileEntity } from './dataset-version-file.entity';
 import { DatasetVersionEntity } from './dataset-version.entity';
 import { DatasetEntity } from './dataset.entity';
@@ -15,6 +17,10 @@ import { SubmissionEntity } from './submission.entity';
 import { UserEntity } from './user.entity';
 
 export {
+  AccessRequestEntity,
+  AgreementAcceptanceEntity,
+  CohortEntity,
+  CohortMemberEntity,
   ApiKeyEntity,
   AuditEventEntity,
   CatalogInstanceEntity,
@@ -48,4 +54,8 @@ export const ENTITIES = [
   SubmissionEntity,
   SubmissionEventEntity,
   SubmissionFileEntity,
+  CohortEntity,
+  CohortMemberEntity,
+  AgreementAcceptanceEntity,
+  AccessRequestEntity,
 ];

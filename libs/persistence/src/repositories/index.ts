@@ -6,3 +6,5 @@ export * from './audit-log.repository';
 export * from './protocol.repository';
 export * from './dataset.repository';
 export * from './submission.repository';
+export * from './catalog.repository';
+export * from './access.repository';

@@ -1,0 +1,299 @@
+import { DataSource } from 'typeorm';
+import { CatalogHit, CatalogQuery, CatalogRepository, CatalogSearchPage, Cohort, CohortMember, DownloadFile, FACET_DIMENSIONS, FacetDimension, SearchLevel } from '@imagora/domain';
+
+type Params = unknown[];
+
+// Released instances of the latest version of each dataset, with what search filters and shows.
+const LATEST_VERSIONS = `select distinct on (dataset_id) id, dataset_id, number, protocol from imagora.dataset_versions order by dataset_id, number desc`;
+
+const AGE_BAND = `case when ci.age_years is null then '(unknown)' when ci.age_years < 18 then '0-17' when ci.age_years < 30 then '18-29'
+  when ci.age_years >= 80 then '80+' else (ci.age_years / 10 * 10)::text || '-' || (ci.age_years / 10 * 10 + 9)::text end`;
+
+const KEY: Record<SearchLevel, string> = {
+  instance: `ci.version_id::text || ':' || ci.path`,
+  series: `coalesce(ci.series_instance_uid, ci.version_id::text || ':' || ci.path)`,
+  study: `coalesce(ci.study_instance_uid, ci.version_id::text || ':' || ci.path)`,
+  dataset: `o.slug || '/' || d.slug`,
+};
+
+const FACET_SQL: Record<Exclude<FacetDimension, 'label'>, string> = {
+  protocol: 'v.protocol',
+  modality: `coalesce(ci.modality, '(unknown)')`,
+  bodyPart: `coalesce(ci.body_part, '(unknown)')`,
+  sex: `coalesce(ci.sex, '(unknown)')`,
+  ageBand: AGE_BAND,
+  manufacturer: `coalesce(ci.manufacturer, '(unknown)')`,
+  dataset: `o.slug || '/' || d.slug`,
+  organization: 'o.slug',
+};
+
+const SORTS: Record<string, string> = { key: '', dataset: `o.slug || '/' || d.slug`, modality: `coalesce(ci.modality, '')` };
+
+/** The WHERE clause of a catalog query, with its parameters (every value is a bound parameter). */
+export function catalogWhere(query: CatalogQuery, params: Params): string {
+  const bind = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const clauses: string[] = [];
+  if (query.protocol?.length) {
+    const p = bind(query.protocol);
+    clauses.push(`(v.protocol = any(${p}::text[]) or split_part(v.protocol, '@', 1) = any(${p}::text[]))`);
+  }
+  if (query.label?.length) {
+    clauses.push(`ci.labels ?& ${bind(query.label)}::text[]`);
+    if (query.labelMin && query.labelMin > 1) {
+      for (const label of query.label) clauses.push(`(ci.labels ->> ${bind(label)})::int >= ${bind(query.labelMin)}`);
+    }
+  }
+  if (query.modality?.length) clauses.push(`ci.modality = any(${bind(query.modality)}::text[])`);
+  if (query.bodyPart?.length) clauses.push(`upper(ci.body_part) = any(${bind(query.bodyPart.map((b) => b.toUpperCase()))}::text[])`);
+  if (query.sex?.length) clauses.push(`ci.sex = any(${bind(query.sex)}::text[])`);
+  if (query.ageMin !== undefined) clauses.push(`ci.age_years >= ${bind(query.ageMin)}`);
+  if (query.ageMax !== undefined) clauses.push(`ci.age_years <= ${bind(query.ageMax)}`);
+  if (query.manufacturer?.length) clauses.push(`ci.manufacturer = any(${bind(query.manufacturer)}::text[])`);
+  if (query.dataset?.length) clauses.push(`(o.slug || '/' || d.slug) = any(${bind(query.dataset)}::text[])`);
+  if (query.organization?.length) clauses.push(`o.slug = any(${bind(query.organization)}::text[])`);
+  if (query.text?.trim()) clauses.push(`to_tsvector('simple', d.title || ' ' || d.description) @@ plainto_tsquery('simple', ${bind(query.text.trim())})`);
+  return clauses.length ? clauses.join(' and ') : 'true';
+}
+
+export function catalogFrom(): string {
+  return `imagora.catalog_instances ci
+    join (${LATEST_VERSIONS}) v on v.id = ci.version_id
+    join imagora.datasets d on d.id = ci.dataset_id
+    join imagora.organizations o on o.id = d.organization_id`;
+}
+
+function encodeCursor(values: [string, string]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): [string, string] | undefined {
+  if (!cursor) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((v) => typeof v === 'string')) return parsed as [string, string];
+  } catch {
+    /* a cursor we did not issue reads as the first page's end */
+  }
+  return ['\uffff', '\uffff'];
+}
+
+export class TypeormCatalogRepository implements CatalogRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async search(query: CatalogQuery, options: { level: SearchLevel; limit: number; cursor?: string; sort?: string; countsOnly: boolean }): Promise<CatalogSearchPage> {
+    const params: Params = [];
+    const where = catalogWhere(query, params);
+    const key = KEY[options.level];
+    const from = catalogFrom();
+    const [{ total }] = await this.dataSource.query(`select count(distinct ${key})::int as total from ${from} where ${where}`, params);
+    const dims = Object.entries(FACET_SQL);
+    const grouped: Array<Record<string, string | number | null>> = await this.dataSource.query(
+      `select ${dims.map(([name, sql]) => `${sql} as "${name}"`).join(', ')}, ${dims.map(([name], i) => `grouping(${dims[i][1]}) as "g_${name}"`).join(', ')}, count(distinct ${key})::int as n
+         from ${from} where ${where}
+        group by grouping sets (${dims.map(([, sql]) => `(${sql})`).join(', ')})`,
+      params,
+    );
+    const facets = Object.fromEntries(FACET_DIMENSIONS.map((d) => [d, [] as Array<{ value: string; count: number }>])) as CatalogSearchPage['facets'];
+    for (const row of grouped) {
+      const dimension = dims.find(([name]) => Number(row[`g_${name}`]) === 0)?.[0] as FacetDimension | undefined;
+      if (dimension) facets[dimension].push({ value: String(row[dimension]), count: Number(row.n) });
+    }
+    facets.label = (
+      await this.dataSource.query(`select l.key as value, count(distinct ${key})::int as n from ${from} cross join lateral jsonb_object_keys(ci.labels) as l(key) where ${where} group by l.key`, params)
+    ).map((r: { value: string; n: number }) => ({ value: r.value, count: r.n }));
+    for (const dimension of FACET_DIMENSIONS) facets[dimension].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+    if (options.countsOnly) return { total, facets, hits: [], nextCursor: null };
+    const { hits, nextCursor } = await this.hits(query, options);
+    return { total, facets, hits, nextCursor };
+  }
+
+  private async hits(query: CatalogQuery, options: { level: SearchLevel; limit: number; cursor?: string; sort?: string }): Promise<{ hits: CatalogHit[]; nextCursor: string | null }> {
+    const params: Params = [];
+    const where = catalogWhere(query, params);
+    const key = KEY[options.level];
+    const sortSql = SORTS[options.sort ?? 'key'] || key;
+    const cursor = decodeCursor(options.cursor);
+    const single = options.level === 'instance';
+    const sortValue = single ? sortSql : `min(${sortSql})`;
+    const after = cursor ? `and (${sortValue}, ${key}) > ($${params.push(cursor[0])}, $${params.push(cursor[1])})` : '';
+    const pick = (column: string) => (single ? column : `min(${column})`);
+    const rows: any[] = await this.dataSource.query(
+      `select ${key} as key, ${sortValue} as sort_value,
+              ${pick(`o.slug || '/' || d.slug`)} as dataset, ${pick('d.title')} as dataset_title, ${pick('o.slug')} as organization,
+              ${pick('v.number')} as version, ${pick('v.protocol')} as protocol,
+              ${options.level === 'dataset' ? 'null' : pick('ci.study_instance_uid')} as study_uid,
+              ${options.level === 'dataset' || options.level === 'study' ? 'null' : pick('ci.series_instance_uid')} as series_uid,
+              ${single ? 'ci.sop_instance_uid' : 'null'} as sop_uid, ${single ? 'ci.path' : 'null'} as path,
+              ${pick('ci.modality')} as modality, ${pick('ci.body_part')} as body_part, ${pick('ci.manufacturer')} as manufacturer,
+              ${pick('ci.manufacturer_model')} as model, ${pick('ci.sex')} as sex, ${pick('ci.age')} as age, ${pick('ci.slice_thickness')} as slice_thickness,
+              ${pick('ci.rows')} as rows, ${pick('ci.columns')} as columns, ${pick('ci.transfer_syntax')} as transfer_syntax,
+              ${single ? '1' : 'count(*)::int'} as instances, ${single ? 'ci.labels' : `'{}'::jsonb`} as labels
+         from ${catalogFrom()}
+        where ${where} ${single ? after : ''}
+        ${single ? '' : `group by ${key} having true ${after}`}
+        order by ${sortValue}, ${key}
+        limit ${options.limit + 1}`,
+      params,
+    );
+    const page = rows.slice(0, options.limit);
+    if (!single && page.length) await this.attachLabels(query, options.level, page);
+    const hits = page.map((r) => toHit(options.level, r));
+    const last = page[page.length - 1];
+    return { hits, nextCursor: rows.length > options.limit && last ? encodeCursor([String(last.sort_value ?? ''), String(last.key)]) : null };
+  }
+
+  /** Annotation counts per label, summed over the instances of each grouped hit. */
+  private async attachLabels(query: CatalogQuery, level: SearchLevel, rows: any[]): Promise<void> {
+    const params: Params = [];
+    const where = catalogWhere(query, params);
+    const key = KEY[level];
+    params.push(rows.map((r) => r.key));
+    const sums: Array<{ key: string; label: string; n: number }> = await this.dataSource.query(
+      `select ${key} as key, l.key as label, sum(l.value::int)::int as n from ${catalogFrom()} cross join lateral jsonb_each_text(ci.labels) as l(key, value)
+        where ${where} and ${key} = any($${params.length}::text[]) group by 1, 2`,
+      params,
+    );
+    const byKey = new Map(rows.map((r) => [String(r.key), r]));
+    for (const sum of sums) {
+      const row = byKey.get(sum.key);
+      if (row) row.labels = { ...row.labels, [sum.label]: sum.n };
+    }
+  }
+
+  async createCohort(input: { ownerId: string; name: string; description: string; query: CatalogQuery }): Promise<string> {
+    return this.dataSource.transaction(async (manager) => {
+      const [{ id }] = await manager.query(`insert into imagora.cohorts (owner_id, name, description, query, instances) values ($1, $2, $3, $4, 0) returning id`, [
+        input.ownerId,
+        input.name,
+        input.description,
+        JSON.stringify(input.query),
+      ]);
+      const params: Params = [id];
+      const where = catalogWhere(input.query, params);
+      // Frozen now: later releases change the latest versions, never this list.
+      await manager.query(`insert into imagora.cohort_members (cohort_id, version_id, path) select $1, ci.version_id, ci.path from ${catalogFrom()} where ${where}`, params);
+      await manager.query(`update imagora.cohorts set instances = (select count(*) from imagora.cohort_members where cohort_id = $1) where id = $1`, [id]);
+      return id as string;
+    });
+  }
+
+  async findCohort(id: string): Promise<Omit<Cohort, 'citation' | 'diversity' | 'datasets'> | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const [row] = await this.dataSource.query(`select * from imagora.cohorts where id = $1`, [id]);
+    return row ? toCohort(row) : undefined;
+  }
+
+  async listCohorts(ownerId: string): Promise<Array<Omit<Cohort, 'citation' | 'diversity' | 'datasets'>>> {
+    return (await this.dataSource.query(`select * from imagora.cohorts where owner_id = $1 order by created_at desc`, [ownerId])).map(toCohort);
+  }
+
+  async deleteCohort(id: string, ownerId: string): Promise<boolean> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+    const result = await this.dataSource.query(`delete from imagora.cohorts where id = $1 and owner_id = $2`, [id, ownerId]);
+    return Number(result[1] ?? 0) > 0;
+  }
+
+  async cohortBreakdown(id: string) {
+    const members = `imagora.cohort_members m
+      join imagora.catalog_instances ci on ci.version_id = m.version_id and ci.path = m.path
+      join imagora.dataset_versions v on v.id = m.version_id
+      join imagora.datasets d on d.id = v.dataset_id
+      join imagora.organizations o on o.id = d.organization_id`;
+    const datasets = await this.dataSource.query(
+      `select d.id as "datasetId", o.slug || '/' || d.slug as dataset, d.title, v.number as version, d.access_policy as policy, o.id as "organizationId", o.slug as organization, count(*)::int as instances
+         from ${members} where m.cohort_id = $1 group by d.id, o.id, v.number order by 2, 4`,
+      [id],
+    );
+    const [{ studies, series }] = await this.dataSource.query(
+      `select count(distinct ci.study_instance_uid)::int as studies, count(distinct ci.series_instance_uid)::int as series from ${members} where m.cohort_id = $1`,
+      [id],
+    );
+    const spreadOf = async (sql: string) =>
+      (await this.dataSource.query(`select ${sql} as value, count(*)::int as count from ${members} where m.cohort_id = $1 group by 1`, [id])).map((r: { value: string; count: number }) => ({ value: String(r.value), count: r.count }));
+    const spread = {
+      organization: await spreadOf('o.slug'),
+      manufacturer: await spreadOf(`coalesce(ci.manufacturer, '(unknown)')`),
+      model: await spreadOf(`coalesce(ci.manufacturer_model, '(unknown)')`),
+      modality: await spreadOf(`coalesce(ci.modality, '(unknown)')`),
+      sex: await spreadOf(`coalesce(ci.sex, '(unknown)')`),
+      ageBand: await spreadOf(AGE_BAND),
+    };
+    return { datasets, studies, series, spread };
+  }
+
+  async cohortFiles(id: string, after: DownloadFile | null, limit: number): Promise<DownloadFile[]> {
+    const params: Params = [id];
+    const cursor = after ? `where (dataset_key, path) > ($${params.push(`${after.dataset}@${String(after.version).padStart(10, '0')}`)}, $${params.push(after.path)})` : '';
+    // The frozen instances, plus their versions' annotation and metadata files (everything without a catalog row).
+    const rows = await this.dataSource.query(
+      `with files as (
+         select f.path, f.sha256, f.size, f.media_type, o.slug || '/' || d.slug as dataset, v.number as version, o.slug || '/' || d.slug || '@' || lpad(v.number::text, 10, '0') as dataset_key
+           from imagora.cohort_members m
+           join imagora.dataset_version_files f on f.version_id = m.version_id and f.path = m.path
+           join imagora.dataset_versions v on v.id = m.version_id
+           join imagora.datasets d on d.id = v.dataset_id
+           join imagora.organizations o on o.id = d.organization_id
+          where m.cohort_id = $1
+         union
+         select f.path, f.sha256, f.size, f.media_type, o.slug || '/' || d.slug, v.number, o.slug || '/' || d.slug || '@' || lpad(v.number::text, 10, '0')
+           from (select distinct version_id from imagora.cohort_members where cohort_id = $1) mv
+           join imagora.dataset_version_files f on f.version_id = mv.version_id
+           join imagora.dataset_versions v on v.id = mv.version_id
+           join imagora.datasets d on d.id = v.dataset_id
+           join imagora.organizations o on o.id = d.organization_id
+          where not exists (select 1 from imagora.catalog_instances ci where ci.version_id = f.version_id and ci.path = f.path)
+       )
+       select * from files ${cursor} order by dataset_key, path limit ${Number(limit)}`,
+      params,
+    );
+    return rows.map((r: any) => ({ path: r.path, sha256: r.sha256, size: Number(r.size), mediaType: r.media_type, dataset: r.dataset, version: Number(r.version) }));
+  }
+
+  async cohortMembers(id: string, limit: number): Promise<CohortMember[]> {
+    const rows = await this.dataSource.query(`select version_id, path from imagora.cohort_members where cohort_id = $1 order by version_id, path limit ${Number(limit)}`, [id]);
+    return rows.map((r: any) => ({ versionId: r.version_id, path: r.path }));
+  }
+
+  /** EXPLAIN of the search's hit query, for the index test. */
+  async explainSearch(query: CatalogQuery): Promise<string> {
+    const params: Params = [];
+    const where = catalogWhere(query, params);
+    const plan = await this.dataSource.query(`explain select ci.path from ${catalogFrom()} where ${where}`, params);
+    return plan.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+  }
+}
+
+function toCohort(row: any): Omit<Cohort, 'citation' | 'diversity' | 'datasets'> {
+  return { id: row.id, ownerId: row.owner_id, name: row.name, description: row.description, query: row.query, createdAt: row.created_at, instances: row.instances, studies: 0, series: 0 };
+}
+
+function toHit(level: SearchLevel, r: any): CatalogHit {
+  return {
+    level,
+    key: String(r.key),
+    dataset: r.dataset,
+    datasetTitle: r.dataset_title,
+    organization: r.organization,
+    version: Number(r.version),
+    protocol: r.protocol,
+    studyInstanceUid: r.study_uid,
+    seriesInstanceUid: r.series_uid,
+    sopInstanceUid: r.sop_uid,
+    modality: r.modality,
+    bodyPart: r.body_part,
+    manufacturer: r.manufacturer,
+    manufacturerModel: r.model,
+    sex: r.sex,
+    age: r.age,
+    sliceThickness: r.slice_thickness === null ? null : Number(r.slice_thickness),
+    rows: r.rows,
+    columns: r.columns,
+    transferSyntax: r.transfer_syntax,
+    path: r.path,
+    instances: Number(r.instances),
+    labels: r.labels ?? {},
+  };
+}
