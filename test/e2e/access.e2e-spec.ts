@@ -241,6 +241,9 @@ describe('access control over HTTP', () => {
         'get /api/v1/protocols/{name}/changelog',
         'get /api/v1/protocols/{name}/versions/{version}',
         'get /api/v1/protocols/{name}/versions/{version}/schema',
+        'get /api/v1/datasets',
+        'get /api/v1/datasets/{org}/{slug}',
+        'get /api/v1/search',
       ]);
       for (const { path, method, op } of routes) {
         const key = `${method} ${path}`;
