@@ -20,7 +20,7 @@ interface DeidCliOptions {
   readonly keyFile?: string;
   readonly option: string[];
   readonly json?: boolean;
-  /** Worker threads for a folder (default: os.availableParallelism()); 1 processes in this thread. */
+  /** Worker threads (default: os.availableParallelism() for a large enough input); 1 processes in this thread. */
   readonly jobs?: number;
 }
 
@@ -115,7 +115,8 @@ export async function runDeid(inputPath: string, outputPath: string, options: De
     }
   };
   const tasks = sources.map((source, id) => ({ id, source, target: targetOf(source) }));
-  const jobs = Math.min(options.jobs ?? os.availableParallelism(), tasks.length);
+  // --jobs N > 1 always uses the pool; by default it is used when the work outweighs starting the workers.
+  const jobs = Math.min(options.jobs ?? (worthAPool(sources) ? os.availableParallelism() : 1), tasks.length);
   const workerFile = path.join(__dirname, 'deid-worker.js');
   if (jobs > 1 && fs.existsSync(workerFile) && fs.existsSync(ALIAS_HOOK)) {
     await runPool(workerFile, jobs, { role: DEID_WORKER_ROLE, key: loadedKey, options: deidentifier.options }, tasks, record);
@@ -147,6 +148,21 @@ function report(summary: DeidSummary, relative: string, outcome: DeidFileOutcome
     summary.failed.push({ path: relative, code: outcome.code, reason: outcome.reason });
     if (!json) process.stderr.write(`imagora deid: failed ${relative}: ${outcome.code}: ${outcome.reason}\n`);
   }
+}
+
+// A worker costs about as much to start (loading the libraries and the PS3.6 dictionary) as de-identifying some
+// hundred small files: fewer files, or less data, than this are processed in the CLI's own thread.
+const POOL_MIN_FILES = 64;
+const POOL_MIN_BYTES = 64 << 20;
+
+function worthAPool(sources: string[]): boolean {
+  if (sources.length >= POOL_MIN_FILES) return true;
+  let bytes = 0;
+  for (const source of sources) {
+    bytes += fs.statSync(source, { throwIfNoEntry: false })?.size ?? 0;
+    if (bytes >= POOL_MIN_BYTES) return true;
+  }
+  return false;
 }
 
 /** Tasks a worker holds at once: the next path is already there when it finishes one, and memory stays bounded. */
@@ -231,7 +247,7 @@ export function registerDeidCommand(program: Command): void {
     .option('--key-file <file>', 'secret key for the keyed pseudonyms (≥ 16 bytes); without it a random key is used')
     .option('--option <name>', `profile option (repeatable): ${DEID_OPTION_NAMES.join(', ')}`, (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--json', 'print a JSON summary on stdout')
-    .option('--jobs <n>', 'worker threads for a folder (default: one per core; 1 = this thread only)', parseJobs)
+    .option('--jobs <n>', 'worker threads (default: one per core when there are enough files to pay for them; 1 = this thread only)', parseJobs)
     .action(async (input: string, output: string, options: DeidCliOptions) => {
       process.exitCode = await runDeid(input, output, options);
     });
