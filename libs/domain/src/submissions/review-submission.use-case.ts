@@ -27,12 +27,6 @@ export class ReviewSubmissionUseCase {
     private readonly settings: { quarantineRetentionHours: number },
   ) {}
 
-  async awaitingReview(actor: Principal): Promise<Submission[]> {
-    const stewardOf = actor.memberships.filter((m) => m.role === 'steward' || m.role === 'admin').map((m) => m.organizationId);
-    if (stewardOf.length === 0) return [];
-    return this.submissions.list({ organizationIds: stewardOf, states: ['awaiting-review'], limit: 1000 });
-  }
-
   async details(actor: Principal, id: string): Promise<ReviewDetails> {
     const submission = await this.stewardsSubmission(actor, id);
     const samples: ReviewDetails['samples'] = [];
