@@ -1,23 +1,10 @@
-import { DeidErrorCode, DomainError } from '@imagora/core';
+import { DEID_OPTION_NAMES, DeidErrorCode, DeidOptionName, DomainError } from '@imagora/core';
 import type { OptionColumn } from './profile/profile-types';
 
 // PS3.15 E.3 options, by the names protocols and the CLI use (shared/deid/README.md), with their Table E.1-1
 // column and PS3.16 CID 7050 code.
 
-export const DEID_OPTION_NAMES = [
-  'retain-longitudinal-full-dates',
-  'retain-longitudinal-modified-dates',
-  'retain-patient-characteristics',
-  'retain-device-identity',
-  'retain-institution-identity',
-  'retain-uids',
-  'retain-safe-private',
-  'clean-descriptors',
-  'clean-structured-content',
-  'clean-graphics',
-] as const;
-
-export type DeidOptionName = (typeof DEID_OPTION_NAMES)[number];
+export { DEID_OPTION_NAMES, type DeidOptionName };
 
 export interface DeidOptionInfo {
   readonly name: DeidOptionName;

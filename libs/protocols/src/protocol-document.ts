@@ -1,3 +1,4 @@
+import { DEID_OPTION_NAMES, type DeidOptionName } from '@imagora/core';
 // The TypeScript view of a document valid under schemas/protocol.schema.json.
 export const COMPATIBILITY_MODES = [
   'BACKWARD',
@@ -14,20 +15,8 @@ export type CompatibilityMode = (typeof COMPATIBILITY_MODES)[number];
 export const DEFAULT_COMPATIBILITY_MODE: CompatibilityMode = 'BACKWARD_TRANSITIVE';
 
 // PS3.15 Table E.1-1 option columns, by the names the de-identifier uses.
-export const DEIDENTIFICATION_OPTIONS = [
-  'retain-longitudinal-full-dates',
-  'retain-longitudinal-modified-dates',
-  'retain-patient-characteristics',
-  'retain-device-identity',
-  'retain-institution-identity',
-  'retain-uids',
-  'retain-safe-private',
-  'clean-descriptors',
-  'clean-structured-content',
-  'clean-graphics',
-] as const;
-
-export type DeidentificationOption = (typeof DEIDENTIFICATION_OPTIONS)[number];
+export const DEIDENTIFICATION_OPTIONS = DEID_OPTION_NAMES;
+export type DeidentificationOption = DeidOptionName;
 
 export interface CodedConcept {
   readonly system: string;
