@@ -7,6 +7,10 @@ import { registerDeidCommand } from './deid.command';
 import { registerValidateCommand } from './validate.command';
 import { registerUploadCommand } from './upload.command';
 import { registerSubmissionCommands } from './submission.command';
+import { registerSearchCommand } from './search.command';
+import { registerCohortCommands } from './cohort.command';
+import { registerDownloadCommand } from './download.command';
+import { registerAuditCommands } from './audit.command';
 
 // Every `imagora` sub-command lives in its own *.command.ts file and is registered here.
 export function registerCommands(program: Command): void {
@@ -18,4 +22,8 @@ export function registerCommands(program: Command): void {
   registerValidateCommand(program);
   registerUploadCommand(program);
   registerSubmissionCommands(program);
+  registerSearchCommand(program);
+  registerCohortCommands(program);
+  registerDownloadCommand(program);
+  registerAuditCommands(program);
 }

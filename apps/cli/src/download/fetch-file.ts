@@ -1,0 +1,145 @@
+import { createHash, Hash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { lstat, rename, rm, stat } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ManifestFile, PARTIAL_SUFFIX } from './manifest';
+
+// One file of a manifest: stream it from its presigned URL into <target>.partial, hashing as it arrives,
+// continue a .partial left by an interrupted run with an HTTP Range request, verify size and sha256, then rename.
+
+/** The object store refused the URL itself (expired or bad signature: 403 / 400): get a fresh manifest. */
+export class UrlRefusedError extends Error {}
+
+/** No byte for this long means a stalled connection: abort and retry. */
+const IDLE_MS = 60_000;
+
+export async function sha256OfFile(path: string, hash: Hash = createHash('sha256')): Promise<Hash> {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash;
+}
+
+/** Whether `target` already holds exactly the file: same size and, hashed, the same sha256. */
+export async function alreadyVerified(target: string, file: Pick<ManifestFile, 'size' | 'sha256'>): Promise<boolean> {
+  const info = await lstat(target).catch(() => undefined);
+  if (!info?.isFile() || info.size !== file.size) return false;
+  return (await sha256OfFile(target)).digest('hex') === file.sha256;
+}
+
+export interface FetchOutcome {
+  /** Bytes taken over from a .partial of an earlier run. */
+  resumedFrom: number;
+  /** Bytes received over the network in this call. */
+  received: number;
+}
+
+/**
+ * Downloads `file` from `url` to `target`. `onBytes` follows progress (negative when a restart discards bytes).
+ * Throws UrlRefusedError for 400/403 from the store, and any other error for a failure worth retrying.
+ */
+export async function fetchFile(file: ManifestFile, url: string, target: string, onBytes: (delta: number) => void): Promise<FetchOutcome> {
+  // A failed call takes its progress back: the next attempt counts again what it re-reads or receives.
+  let counted = 0;
+  try {
+    return await fetchInto(file, url, target, (delta) => {
+      counted += delta;
+      onBytes(delta);
+    });
+  } catch (error) {
+    onBytes(-counted);
+    throw error;
+  }
+}
+
+async function fetchInto(file: ManifestFile, url: string, target: string, onBytes: (delta: number) => void): Promise<FetchOutcome> {
+  const partial = target + PARTIAL_SUFFIX;
+  let hash = createHash('sha256');
+  let offset = 0;
+  const existing = await lstat(partial).catch(() => undefined);
+  if (existing && (!existing.isFile() || existing.size > file.size)) await rm(partial, { force: true, recursive: false });
+  else if (existing && existing.size > 0) {
+    await sha256OfFile(partial, hash);
+    offset = existing.size;
+    onBytes(offset);
+  }
+  const resumedFrom = offset;
+  const restart = async () => {
+    onBytes(-offset);
+    offset = 0;
+    hash = createHash('sha256');
+    await rm(partial, { force: true });
+  };
+
+  if (offset === file.size) {
+    // An earlier run received every byte but stopped before the rename.
+    if (hash.copy().digest('hex') === file.sha256) {
+      await rename(partial, target);
+      return { resumedFrom, received: 0 };
+    }
+    await restart();
+  }
+
+  const abort = new AbortController();
+  let idle: NodeJS.Timeout | undefined;
+  const touch = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => abort.abort(new Error(`no data for ${IDLE_MS / 1000} s`)), IDLE_MS);
+  };
+  try {
+    touch();
+    let response = await fetch(url, { headers: offset > 0 ? { range: `bytes=${offset}-` } : {}, signal: abort.signal });
+    if (offset > 0 && response.status === 416) {
+      await response.body?.cancel();
+      await restart();
+      response = await fetch(url, { signal: abort.signal });
+    }
+    if (response.status === 403 || response.status === 400) {
+      await response.body?.cancel();
+      throw new UrlRefusedError(`the store refused the URL (HTTP ${response.status})`);
+    }
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      throw new Error(`HTTP ${response.status} from the store`);
+    }
+    let append = false;
+    if (offset > 0) {
+      const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
+      if (response.status === 206 && range && Number(range[1]) === offset) append = true;
+      else {
+        // A 200 is the whole file (the store ignores ranges): start over with it. Any other range: start over next time.
+        await restart();
+        if (response.status === 206) {
+          await response.body.cancel();
+          throw new Error(`the store answered a different range (${response.headers.get('content-range')})`);
+        }
+      }
+    }
+    let received = 0;
+    const running = hash;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        touch();
+        running.update(chunk);
+        received += chunk.length;
+        onBytes(chunk.length);
+        callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), counter, createWriteStream(partial, { flags: append ? 'a' : 'w' }));
+    } catch (error) {
+      // Keep what arrived: the next attempt continues from it, and its hash check catches any damage.
+      throw new Error(`transfer interrupted: ${(error as Error).message}`);
+    }
+    const size = (await stat(partial)).size;
+    const digest = running.digest('hex');
+    if (size !== file.size || digest !== file.sha256) {
+      await rm(partial, { force: true });
+      throw new Error(size !== file.size ? `size mismatch: got ${size} bytes, the manifest says ${file.size}` : `sha256 mismatch: got ${digest}, the manifest says ${file.sha256}`);
+    }
+    await rename(partial, target);
+    return { resumedFrom, received };
+  } finally {
+    clearTimeout(idle);
+  }
+}
