@@ -102,6 +102,21 @@ function ensureFolder(folder: string): void {
   createdFolders.add(folder);
 }
 
+/**
+ * Creates `file` exclusively ('wx': no truncation, measurably cheaper on ext4 than 'w'); a stale one left by an
+ * interrupted run is removed first.
+ */
+function createExclusive(file: string, readBack: boolean): number {
+  const flags = readBack ? 'wx+' : 'wx';
+  try {
+    return fs.openSync(file, flags);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    fs.rmSync(file, { force: true });
+    return fs.openSync(file, flags);
+  }
+}
+
 function refused(report: ReturnType<typeof verifyDeidentified>): DomainError {
   return new DomainError(
     DeidErrorCode.VERIFICATION_FAILED,
@@ -127,7 +142,7 @@ export function deidentifyPath(deidentifier: Deidentifier, source: string, targe
       // output never reaches the disk.
       const report = verifyDeidentified(file, chunksSource(result.chunks), verifyOptions);
       if (!report.ok) throw refused(report);
-      const outputFd = fs.openSync(partial, 'w');
+      const outputFd = createExclusive(partial, false);
       try {
         writeVectored(outputFd, [...chunkBuffers(result.chunks)]);
       } finally {
@@ -135,7 +150,7 @@ export function deidentifyPath(deidentifier: Deidentifier, source: string, targe
       }
     } else {
       // Too large to hold: pixel data is streamed to the output, which the verifier then re-reads from disk.
-      const outputFd = fs.openSync(partial, 'w+');
+      const outputFd = createExclusive(partial, true);
       let report;
       try {
         writeChunks(outputFd, result.chunks);
