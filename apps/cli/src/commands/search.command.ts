@@ -6,6 +6,7 @@ import { CliError, HubClient, printJsonOrTable, withHubOption } from '../hub-cli
 // facet counts; anonymous: aggregate counts and facets only, as the hub answers anonymous callers.
 
 const LEVELS = ['dataset', 'study', 'series', 'instance'];
+const PLURALS: Record<string, string> = { dataset: 'datasets', study: 'studies', series: 'series', instance: 'instances' };
 
 type Count = number | string;
 
@@ -111,7 +112,7 @@ export function registerSearchCommand(program: Command): void {
         return;
       }
       const first = pages[0];
-      const noun = `${first.level === 'study' ? 'studie' : first.level}${first.total === 1 ? '' : 's'}`;
+      const noun = first.total === 1 ? first.level : (PLURALS[first.level] ?? first.level);
       if (anonymous) {
         console.log(`${first.total} ${noun} match (signed out: counts only${first.suppressedBelow ? `, counts below ${first.suppressedBelow} shown as <${first.suppressedBelow}` : ''}; \`imagora login\` to list them)`);
       } else {

@@ -27,7 +27,7 @@ export async function alreadyVerified(target: string, file: Pick<ManifestFile, '
 }
 
 export interface FetchOutcome {
-  /** Bytes taken over from a .partial of an earlier run. */
+  /** Bytes of a .partial of an earlier run that were kept (continued with a Range request, or already complete). */
   resumedFrom: number;
   /** Bytes received over the network in this call. */
   received: number;
@@ -62,7 +62,6 @@ async function fetchInto(file: ManifestFile, url: string, target: string, onByte
     offset = existing.size;
     onBytes(offset);
   }
-  const resumedFrom = offset;
   const restart = async () => {
     onBytes(-offset);
     offset = 0;
@@ -74,7 +73,7 @@ async function fetchInto(file: ManifestFile, url: string, target: string, onByte
     // An earlier run received every byte but stopped before the rename.
     if (hash.copy().digest('hex') === file.sha256) {
       await rename(partial, target);
-      return { resumedFrom, received: 0 };
+      return { resumedFrom: offset, received: 0 };
     }
     await restart();
   }
@@ -138,7 +137,7 @@ async function fetchInto(file: ManifestFile, url: string, target: string, onByte
       throw new Error(size !== file.size ? `size mismatch: got ${size} bytes, the manifest says ${file.size}` : `sha256 mismatch: got ${digest}, the manifest says ${file.sha256}`);
     }
     await rename(partial, target);
-    return { resumedFrom, received };
+    return { resumedFrom: append ? offset : 0, received };
   } finally {
     clearTimeout(idle);
   }

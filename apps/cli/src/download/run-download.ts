@@ -19,7 +19,10 @@ export interface DownloadSummary {
   skipped: number;
   /** Local copies that did not match the manifest and were downloaded again. */
   replaced: number;
+  /** Files continued from a .partial left by an interrupted run. */
   resumed: number;
+  /** Bytes received from the store in this run. */
+  transferred: number;
   failed: Array<{ path: string; reason: string }>;
   manifestFetches: number;
   seconds: number;
@@ -66,7 +69,7 @@ export async function runDownload(run: DownloadRun): Promise<DownloadSummary> {
   const source = new ManifestSource(async () => checkManifest(await run.fetchManifest(), outDir), run.now);
   const manifest: Manifest = await source.load();
   const progress = run.progress ?? createUploadProgress();
-  const summary: DownloadSummary = { cohort: manifest.cohort, files: manifest.files.length, bytes: 0, downloaded: 0, skipped: 0, replaced: 0, resumed: 0, failed: [], manifestFetches: 0, seconds: 0 };
+  const summary: DownloadSummary = { cohort: manifest.cohort, files: manifest.files.length, bytes: 0, downloaded: 0, skipped: 0, replaced: 0, resumed: 0, transferred: 0, failed: [], manifestFetches: 0, seconds: 0 };
   const targets = new Map(manifest.files.map((f) => [f.path, targetPath(outDir, f.path)]));
 
   // Phase 1: what is already here (hashed, not trusted by size).
@@ -104,6 +107,7 @@ export async function runDownload(run: DownloadRun): Promise<DownloadSummary> {
         if (file.sha256 !== planned.sha256 || file.size !== planned.size) throw new Error('the manifest changed its sha256 or size');
         await prepareFolder(root, target);
         const outcome = await fetchFile(file, file.url, target, (delta) => progress.bytes(delta));
+        summary.transferred += outcome.received;
         if (outcome.resumedFrom > 0) summary.resumed++;
         if (present.has(planned.path)) {
           summary.replaced++;
