@@ -3,11 +3,10 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DeidErrorCode, DomainError } from '@imagora/core';
 import { DicomFile, DicomItem, lookupTag, parseDicom, scanDicomHeader } from '@imagora/dicom';
-import { Deidentifier, parseDeidOptions, profileRowFor, resolveRow, verifyDeidentified } from '@imagora/deid';
+import { Deidentifier, parseDeidOptions, profileRowFor, resolveRow } from '@imagora/deid';
 import { CatalogAttributes, DicomObjectProcessor, ObjectStoragePort, ProcessedDicom } from '@imagora/domain';
-import { fileByteSource, writeOutputChunks } from './local-dicom-file';
+import { deidentifyPath, fileSource } from '../dicom-files/deidentify-path';
 
 type ObjectRef = { bucket: string; key: string };
 
@@ -33,29 +32,23 @@ export class StoredDicomProcessor implements DicomObjectProcessor {
   }
 
   async deidentify(source: ObjectRef, target: ObjectRef, options: readonly string[]): Promise<ProcessedDicom> {
-    return this.withStaged(source, async (input, inputSize) => {
-      const inputFd = fs.openSync(input, 'r');
+    return this.withStaged(source, async (input) => {
       const output = `${input}.out`;
       try {
-        const file = parseDicom(fileByteSource(inputFd, inputSize));
-        const deidentifier = this.deidentifier(options);
-        const result = deidentifier.deidentifyFile(file);
-        const outputFd = fs.openSync(output, 'w+');
+        // The same per-file function as `imagora deid`: the output is verified against its input before it exists.
+        const { flags } = deidentifyPath(this.deidentifier(options), input, output);
+        const fd = fs.openSync(output, 'r');
+        let catalog: CatalogAttributes;
+        let size: number;
         try {
-          const size = writeOutputChunks(outputFd, result.chunks);
-          // PS3.15 E.1: the output is re-read and must carry no identifying value of its input.
-          const report = verifyDeidentified(fileByteSource(inputFd, inputSize), fileByteSource(outputFd, size), { options: deidentifier.options, extraIdentifyingValues: result.identifyingValues });
-          if (!report.ok) {
-            throw new DomainError(DeidErrorCode.VERIFICATION_FAILED, `verifier refused the output: ${report.problems.slice(0, 3).map((p) => `${p.kind} ${p.tag ?? ''}`.trim()).join(', ')}`);
-          }
-          const catalog = catalogOf(scanDicomHeader(fileByteSource(outputFd, size)));
-          const sha256 = await this.upload(output, target);
-          return { sha256, size, flags: [...result.report.flags], catalog };
+          size = fs.fstatSync(fd).size;
+          catalog = catalogOf(scanDicomHeader(fileSource(fd, size)));
         } finally {
-          fs.closeSync(outputFd);
+          fs.closeSync(fd);
         }
+        const sha256 = await this.upload(output, target);
+        return { sha256, size, flags: [...flags], catalog };
       } finally {
-        fs.closeSync(inputFd);
         fs.rmSync(output, { force: true });
       }
     });
@@ -65,9 +58,9 @@ export class StoredDicomProcessor implements DicomObjectProcessor {
     return this.withStaged(source, async (input, size) => {
       const fd = fs.openSync(input, 'r');
       try {
-        const file = parseDicom(fileByteSource(fd, size), { stopAtPixelData: true });
+        const file = parseDicom(fileSource(fd, size), { stopAtPixelData: true });
         const problems = standaloneProblems(file, options);
-        const header = scanDicomHeader(fileByteSource(fd, size));
+        const header = scanDicomHeader(fileSource(fd, size));
         const flags = header.getString('00120062')?.toUpperCase() === 'NO' ? ['burned-in-annotation-risk'] : [];
         return { problems, processed: { sha256: await sha256OfFile(input), size, flags, catalog: catalogOf(header) } };
       } finally {
@@ -94,7 +87,7 @@ export class StoredDicomProcessor implements DicomObjectProcessor {
     return this.withStaged(ref, async (path, size) => {
       const fd = fs.openSync(path, 'r');
       try {
-        const file = parseDicom(fileByteSource(fd, size), { stopAtPixelData: true });
+        const file = parseDicom(fileSource(fd, size), { stopAtPixelData: true });
         const values = new Map<string, string>();
         for (const element of file.dataset) {
           const tag = element.tag.toString(16).padStart(8, '0').toUpperCase();
