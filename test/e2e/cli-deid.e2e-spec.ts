@@ -8,7 +8,7 @@ import { REPO_ROOT, runImagora } from '../support/cli';
 // ../shared/corpus (two images and an RTSTRUCT in nested folders, a truncated file from corpus/malformed and a
 // text file). Needs `npm run build` first (npm test does it).
 
-const corpusDir = path.join(REPO_ROOT, '..', 'shared', 'corpus');
+const corpusDir = path.join(process.env.IMAGORA_SHARED_DIR ?? path.join(REPO_ROOT, '..', 'shared'), 'corpus');
 const GOOD = {
   'CT_small.dcm': 'dicom/pydicom/test_files/CT_small.dcm',
   'sub/MR_small.dcm': 'dicom/pydicom/test_files/MR_small.dcm',
