@@ -36,6 +36,19 @@ describe(ObjectStore.name, () => {
     expect(await store.exists(bucket, 'gone.txt')).toBe(false);
   });
 
+  it('lists and deletes every object under a prefix, more than one listing page of them, and nothing else', async () => {
+    const keys = Array.from({ length: 1205 }, (_, i) => `purge/${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((key) => store.put(bucket, key, 'x')));
+    await store.put(bucket, 'purge-not/kept', 'x');
+    const listed: string[] = [];
+    for await (const { key } of store.listKeys(bucket, 'purge/')) listed.push(key);
+    expect(listed).toEqual(keys);
+    expect(await store.deletePrefix(bucket, 'purge/')).toBe(keys.length);
+    const left: string[] = [];
+    for await (const { key } of store.listKeys(bucket, 'purge')) left.push(key);
+    expect(left).toEqual(['purge-not/kept']);
+  });
+
   it('fails readiness for a bucket that does not exist', async () => {
     await expect(store.ping('no-such-bucket-here')).rejects.toBeDefined();
   });

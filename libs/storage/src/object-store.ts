@@ -10,7 +10,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   ListPartsCommand,
   PutObjectCommand,
   S3Client,
@@ -127,12 +127,17 @@ export class ObjectStore {
   }
 
   async *listKeys(bucket: string, prefix: string): AsyncIterable<{ key: string; size: number }> {
-    let token: string | undefined;
-    do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-      for (const object of page.Contents ?? []) if (object.Key) yield { key: object.Key, size: Number(object.Size ?? 0) };
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    // ListObjects (v1) paged by marker = the last key seen: s3rver builds v2 continuation tokens with DES, which
+    // OpenSSL 3 (Node ≥ 17) no longer offers, so every truncated v2 listing (> 1000 keys) fails there with
+    // InternalError. A key marker also stays valid while the keys before it are deleted (deletePrefix).
+    let marker: string | undefined;
+    for (;;) {
+      const page = await this.client.send(new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, Marker: marker }));
+      const objects = page.Contents ?? [];
+      for (const object of objects) if (object.Key) yield { key: object.Key, size: Number(object.Size ?? 0) };
+      if (!page.IsTruncated || objects.length === 0) return;
+      marker = page.NextMarker ?? objects[objects.length - 1].Key;
+    }
   }
 
   async deletePrefix(bucket: string, prefix: string): Promise<number> {
