@@ -52,11 +52,13 @@ class TerminalProgress implements UploadProgress {
   }
 
   log(line: string): void {
-    this.multi.log(`${line}\n`);
+    // Above the bars while they run; before the first bar and after stop() MultiBar would only buffer it.
+    if (this.multi.isActive) this.multi.log(`${line}\n`);
+    else process.stderr.write(`${line}\n`);
   }
 
   stop(): void {
-    this.multi.stop();
+    if (this.multi.isActive) this.multi.stop();
   }
 }
 
