@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, Server } from 'node:http';
+import { spawn } from 'node:child_process';
+import { createServer, request as httpRequest, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { sharedObjectKey } from '@imagora/domain';
 import { buildDataset, removeDataset, TEST_PROTOCOL_ID } from '../../libs/validation/src/testing/validation-fixtures';
-import { runImagora } from '../support/cli';
+import { REPO_ROOT, runImagora } from '../support/cli';
 import { prepareSubmissionHub, SubmissionPeople, uploadDataset, waitForState } from '../support/submission-flow';
 import { startTestHub, TestHub, TEST_ADMIN_PASSWORD } from '../support/test-hub';
 
@@ -38,8 +39,8 @@ function filesOnDisk(root: string): Map<string, string> {
  * presigned URL by a day (the object store then answers 403 "Request has expired"), `escape` points one path
  * outside the output folder.
  */
-async function startManifestProxy(target: string): Promise<{ url: string; manifests: number; spoil: Array<'expire' | 'escape'>; close(): Promise<void> }> {
-  const state = { manifests: 0, spoil: [] as Array<'expire' | 'escape'> };
+async function startManifestProxy(target: string, slowStore?: string): Promise<{ url: string; manifests: number; spoil: Array<'expire' | 'escape' | 'slow'>; close(): Promise<void> }> {
+  const state = { manifests: 0, spoil: [] as Array<'expire' | 'escape' | 'slow'> };
   const server: Server = createServer(async (request, response) => {
     const upstream = await fetch(`${target}${request.url}`, { method: request.method, headers: { authorization: request.headers.authorization ?? '', accept: 'application/json' } });
     let text = await upstream.text();
@@ -52,6 +53,12 @@ async function startManifestProxy(target: string): Promise<{ url: string; manife
           const url = new URL(file.url);
           url.searchParams.set('X-Amz-Date', '20000101T000000Z');
           file.url = url.toString();
+        }
+      }
+      if (how === 'slow') {
+        for (const file of manifest.files) {
+          const url = new URL(file.url);
+          file.url = `${slowStore}${url.pathname}${url.search}`;
         }
       }
       if (how === 'escape') manifest.files[0].path = `${manifest.files[0].path.split('/')[0]}/../../escaped.dcm`;
@@ -69,6 +76,51 @@ async function startManifestProxy(target: string): Promise<{ url: string; manife
     spoil: state.spoil,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The object store at a trickle (256 bytes every 25 ms: the corpus files are a few KiB), so a download can be killed halfway. Keeps the signed Host. */
+async function startSlowStore(endpoint: string): Promise<{ url: string; close(): Promise<void> }> {
+  const store = new URL(endpoint);
+  const server = createServer((request, response) => {
+    const headers: Record<string, string> = { host: store.host };
+    if (request.headers.range) headers.range = request.headers.range;
+    const upstream = httpRequest({ hostname: store.hostname, port: store.port, path: request.url, headers }, async (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      for await (const chunk of answer as AsyncIterable<Buffer>) {
+        for (let i = 0; i < chunk.length; i += 256) {
+          if (response.destroyed) return;
+          response.write(chunk.subarray(i, i + 256));
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      }
+      response.end();
+    });
+    upstream.on('error', () => response.destroy());
+    upstream.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Sizes of the .partial files under `root`. */
+function partials(root: string): number[] {
+  const sizes: number[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const absolute = join(dir, entry.name);
+      if (entry.isDirectory()) walk(absolute);
+      else if (entry.name.endsWith('.partial')) sizes.push(statSync(absolute).size);
+    }
+  };
+  if (existsSync(root)) walk(root);
+  return sizes;
 }
 
 describe('imagora search, cohort, access, download and audit', () => {
@@ -329,6 +381,36 @@ describe('imagora search, cohort, access, download and audit', () => {
         await proxy.close();
       }
     });
+
+    it('resumes after the download was killed mid-transfer', async () => {
+      const slow = await startSlowStore(process.env.S3_ENDPOINT!);
+      const proxy = await startManifestProxy(hub.url, slow.url);
+      const fresh = join(work, 'killed');
+      try {
+        proxy.spoil.push('slow');
+        const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'imagora.js'), 'download', cohortId, '--out', fresh, '--concurrency', '2'], {
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_NO_WARNINGS: '1', ...ivyEnv, IMAGORA_HUB: proxy.url },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr!.on('data', (chunk) => (stderr += chunk));
+        const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+        const deadline = Date.now() + 30_000;
+        while (Date.now() < deadline && child.exitCode === null && !partials(fresh).some((size) => size >= 1024)) await new Promise((resolve) => setTimeout(resolve, 20));
+        child.kill('SIGKILL');
+        expect({ signal: await exited, stderr }).toEqual({ signal: 'SIGKILL', stderr: '' });
+      } finally {
+        await proxy.close();
+        await slow.close();
+      }
+      const kept = partials(fresh).reduce((sum, size) => sum + size, 0);
+      expect(kept).toBeGreaterThanOrEqual(1024);
+      const result = await download(fresh);
+      expect(result.code).toBe(0);
+      expect(result.summary.resumed).toBeGreaterThanOrEqual(1);
+      expect(result.summary.transferred).toBeLessThanOrEqual(manifest.reduce((sum, f) => sum + f.size, 0) - kept);
+      expectExactlyTheManifest(fresh);
+    }, 120_000);
 
     it('refuses a manifest whose path escapes the output folder and writes nothing', async () => {
       const proxy = await startManifestProxy(hub.url);
