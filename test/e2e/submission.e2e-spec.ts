@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { scanDicomHeader } from '@imagora/dicom';
 import { buildDataset, removeDataset, testProtocol, TEST_PROTOCOL_ID } from '../../libs/validation/src/testing/validation-fixtures';
+import { runImagora } from '../support/cli';
 import { listDatasetFiles, prepareSubmissionHub, uploadDataset, waitForState } from '../support/submission-flow';
 import { startTestHub, TestHub, TEST_ADMIN_PASSWORD } from '../support/test-hub';
 
@@ -111,6 +112,14 @@ describe('submission pipeline: upload → validate → de-identify → verify �
       const left: string[] = [];
       for await (const { key } of store.listKeys(store.buckets.quarantine, `submissions/${submissionId}/`)) left.push(key);
       expect(left).toEqual([]);
+    });
+  });
+
+  describe('offline validation against the hub’s registry', () => {
+    it('validates a folder with imagora validate --protocol NAME@VERSION fetched from the hub', async () => {
+      const result = await runImagora(['validate', dataset, '--protocol', TEST_PROTOCOL_ID, '--hub', hub.url, '--format', 'json'], { env: { IMAGORA_CONFIG_DIR: '/nonexistent-imagora-config' } });
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ protocol: TEST_PROTOCOL_ID, valid: true });
     });
   });
 
