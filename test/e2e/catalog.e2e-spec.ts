@@ -93,6 +93,44 @@ describe('catalog search, cohorts, access and downloads', () => {
       expect(series.body.hits.some((h: { labels: Record<string, number> }) => Object.keys(h.labels).length > 0)).toBe(true);
     });
 
+    it('keeps the same series and study released in two datasets apart: one hit per dataset version, facets and pages agree', async () => {
+      type Hit = { key: string; dataset: string; seriesInstanceUid: string | null; studyInstanceUid: string | null; instances: number; labels: Record<string, number> };
+      for (const level of ['series', 'study'] as const) {
+        const uidOf = (h: Hit) => (level === 'series' ? h.seriesInstanceUid : h.studyInstanceUid);
+        const all = await hub.request(`/api/v1/search?level=${level}&limit=100`, { token: ivy });
+        const hits = all.body.hits as Hit[];
+        expect(hits).toHaveLength(all.body.total);
+        const registered = hits.filter((h) => h.dataset === 'north/registered-set');
+        const controlled = hits.filter((h) => h.dataset === 'north/controlled-set');
+        // The two datasets hold identical files, so identical (de-identified) UIDs: each appears once per dataset.
+        expect(registered.length).toBeGreaterThan(0);
+        expect(registered.length + controlled.length).toBe(hits.length);
+        expect(registered.map(uidOf).sort()).toEqual(controlled.map(uidOf).sort());
+        expect(new Set(hits.map((h) => h.key)).size).toBe(hits.length);
+        for (const hit of registered) {
+          const twin = controlled.find((h) => uidOf(h) === uidOf(hit))!;
+          expect({ instances: twin.instances, labels: twin.labels }).toEqual({ instances: hit.instances, labels: hit.labels });
+        }
+        expect(registered.reduce((sum, h) => sum + h.instances, 0)).toBe(7);
+        const facet = all.body.facets.dataset as Array<{ value: string; count: number }>;
+        expect(Object.fromEntries(facet.map((f) => [f.value, f.count]))).toEqual({ 'north/registered-set': registered.length, 'north/controlled-set': controlled.length });
+        const one = await hub.request(`/api/v1/search?level=${level}&dataset=north/controlled-set`, { token: ivy });
+        expect(one.body.total).toBe(controlled.length);
+        expect((one.body.hits as Hit[]).every((h) => h.dataset === 'north/controlled-set')).toBe(true);
+        // Pages (two at a time, by dataset and by key) visit every hit exactly once.
+        for (const sort of ['dataset', 'key']) {
+          const seen: string[] = [];
+          let cursor: string | null = null;
+          do {
+            const page: { body: { hits: Hit[]; nextCursor: string | null } } = await hub.request(`/api/v1/search?level=${level}&limit=2&sort=${sort}${cursor ? `&cursor=${cursor}` : ''}`, { token: ivy });
+            seen.push(...page.body.hits.map((h) => h.key));
+            cursor = page.body.nextCursor;
+          } while (cursor);
+          expect(seen.sort()).toEqual(hits.map((h) => h.key).sort());
+        }
+      }
+    });
+
     it('pages with a cursor through every hit exactly once', async () => {
       const seen: string[] = [];
       let cursor: string | null = null;

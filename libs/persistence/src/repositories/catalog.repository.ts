@@ -11,8 +11,9 @@ const AGE_BAND = `case when ci.age_years is null then '(unknown)' when ci.age_ye
 
 const KEY: Record<SearchLevel, string> = {
   instance: `ci.version_id::text || ':' || ci.path`,
-  series: `coalesce(ci.series_instance_uid, ci.version_id::text || ':' || ci.path)`,
-  study: `coalesce(ci.study_instance_uid, ci.version_id::text || ':' || ci.path)`,
+  // Per dataset version: the same series released in two datasets is two hits (each with its own dataset and labels).
+  series: `ci.version_id::text || ':' || coalesce(ci.series_instance_uid, ci.path)`,
+  study: `ci.version_id::text || ':' || coalesce(ci.study_instance_uid, ci.path)`,
   dataset: `o.slug || '/' || d.slug`,
 };
 
