@@ -77,8 +77,22 @@ function unsafePath(path: string): string | undefined {
   if (path.length === 0) return 'is empty';
   if (path.includes('\0')) return 'contains a NUL byte';
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\\')) return 'is absolute or uses backslashes';
-  if (path.split('/').some((segment) => segment === '..' || segment === '.' || segment === '')) return 'has an empty, "." or ".." segment';
+  if (hasBadSegment(path)) return 'has an empty, "." or ".." segment';
   return undefined;
+}
+
+// path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'), without
+// allocating the segments (this runs once per file).
+function hasBadSegment(path: string): boolean {
+  let start = 0;
+  for (;;) {
+    const slash = path.indexOf('/', start);
+    const end = slash < 0 ? path.length : slash;
+    const length = end - start;
+    if (length === 0 || (length <= 2 && path.charCodeAt(start) === 0x2e && (length === 1 || path.charCodeAt(start + 1) === 0x2e))) return true;
+    if (slash < 0) return false;
+    start = slash + 1;
+  }
 }
 
 type ScanResult = { readonly header: DicomHeader } | { readonly code: IssueCode; readonly message: string; readonly tag?: string; readonly truncated: boolean };
@@ -165,11 +179,12 @@ class ValidationRun {
       this.issues.add({ code: IssueCode.FILE_PATH_UNSAFE, file: path.replace(/\0/g, '\\0'), message: `entry path ${problem}; skipped` });
       return;
     }
-    if (this.paths.has(path)) {
+    const seen = this.paths.size;
+    this.paths.add(path);
+    if (this.paths.size === seen) {
       this.issues.add({ code: IssueCode.FILE_DUPLICATE_PATH, file: path, message: 'a second entry with this path; skipped' });
       return;
     }
-    this.paths.add(path);
     this.files++;
     this.bytes += Math.max(0, entry.size);
     const kind = classify(path);

@@ -1,6 +1,7 @@
 import { createReadStream, lstatSync, readlinkSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { opendir } from 'node:fs/promises';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { LocalDatasetEntry } from './dataset-entry';
 import { IssueCode } from './issue-codes';
 import type { IssueCollector } from './issue-collector';
@@ -8,10 +9,24 @@ import type { IssueCollector } from './issue-collector';
 // The order in which the root is walked: the manifest first, then images (so annotation references
 // resolve as they are read and nothing waits), then annotations, then anything else.
 const ROOT_ORDER = ['dataset.json', 'images', 'annotations'];
+const DIRENT_BUFFER = 4096;
 
 function rank(name: string): number {
   const index = ROOT_ORDER.indexOf(name);
   return index < 0 ? ROOT_ORDER.length : index;
+}
+
+// One class instead of an object literal with an open() closure per file.
+class LocalFile implements LocalDatasetEntry {
+  constructor(
+    readonly path: string,
+    readonly size: number,
+    readonly absolutePath: string,
+  ) {}
+
+  open(): Readable {
+    return createReadStream(this.absolutePath, { highWaterMark: 1 << 20 });
+  }
 }
 
 function isInside(root: string, target: string): boolean {
@@ -40,7 +55,9 @@ export async function* walkDatasetDirectory(root: string, issues: IssueCollector
 async function* walk(directory: string, relative: string, realRoot: string, issues: IssueCollector): AsyncGenerator<LocalDatasetEntry[]> {
   const dirents: Dirent[] = [];
   try {
-    const handle = await opendir(directory);
+    // A large buffer: each refill is a round trip through the libuv thread pool, and with the default
+    // (32 entries) a folder of 1000 images costs ~32 of them, which on a busy machine is idle time.
+    const handle = await opendir(directory, { bufferSize: DIRENT_BUFFER });
     for await (const dirent of handle) dirents.push(dirent);
   } catch (error) {
     issues.add({ code: IssueCode.FILE_UNREADABLE, file: relative, message: `cannot list folder: ${(error as Error).message}` });
@@ -66,7 +83,7 @@ async function* walk(directory: string, relative: string, realRoot: string, issu
         issues.add({ code: IssueCode.FILE_UNREADABLE, file: entryPath, message: `cannot stat: ${(error as Error).message}` });
         continue;
       }
-      batch.push({ path: entryPath, size, absolutePath, open: () => createReadStream(absolutePath, { highWaterMark: 1 << 20 }) });
+      batch.push(new LocalFile(entryPath, size, absolutePath));
     } else {
       issues.add({ code: IssueCode.FILE_UNEXPECTED, file: entryPath, message: 'not a regular file (a socket, FIFO or device); skipped' });
     }
