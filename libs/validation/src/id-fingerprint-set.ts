@@ -1,19 +1,23 @@
 // Record ids seen so far, as 64-bit fingerprints (two independent 32-bit string hashes) in an
-// open-addressing table of typed arrays: 20 bytes per id instead of a Map entry plus the id string
+// open-addressing table of typed arrays: 16 bytes per slot instead of a Map entry plus the id string
 // (~70 bytes), and about 3x faster to fill. Two distinct ids are taken for one only when both hashes
 // collide: for a million ids the chance that any pair does is about n²/2⁶⁵ ≈ 3·10⁻⁸.
+// One Int32Array of four-int slots (hash a, hash b, value high + 1, value low): a probe touches one
+// cache line instead of one in each of three arrays (at a million ids the table is 32 MB, so each is a
+// miss). A zero third int marks an empty slot, so a fresh (zeroed) table needs no filling.
+const SLOT = 4;
+const TWO_32 = 0x100000000;
+
 export class IdFingerprintSet {
-  private hashA = new Int32Array(1 << 16);
-  private hashB = new Int32Array(1 << 16);
-  // The value stored with each id (where it was first seen); -1 marks an empty slot.
-  private values = new Float64Array(1 << 16).fill(-1);
+  private table = new Int32Array((1 << 16) * SLOT);
+  private capacity = 1 << 16;
   private count = 0;
 
   get size(): number {
     return this.count;
   }
 
-  /** Stores value under id and returns -1, or returns the value stored when the id was first seen. */
+  /** Stores value (an integer in 0..2^53) under id and returns -1, or returns the value stored when the id was first seen. */
   addOrGet(id: string, isNumber: boolean, value: number): number {
     // FNV-1a and djb2 over the UTF-16 units; numbers are seeded apart so "1" and 1 differ.
     let a = isNumber ? 0x050c5d1f : 0x811c9dc5 | 0;
@@ -23,34 +27,40 @@ export class IdFingerprintSet {
       a = Math.imul(a ^ unit, 16777619);
       b = (Math.imul(b, 33) + unit) | 0;
     }
-    const mask = this.values.length - 1;
+    const table = this.table;
+    const mask = this.capacity - 1;
     for (let slot = a & mask; ; slot = (slot + 1) & mask) {
-      const stored = this.values[slot];
-      if (stored < 0) {
-        this.hashA[slot] = a;
-        this.hashB[slot] = b;
-        this.values[slot] = value;
-        if (++this.count * 2 > this.values.length) this.grow();
+      const at = slot * SLOT;
+      const high = table[at + 2];
+      if (high === 0) {
+        table[at] = a;
+        table[at + 1] = b;
+        table[at + 2] = Math.floor(value / TWO_32) + 1;
+        table[at + 3] = value >>> 0;
+        if (++this.count * 2 > this.capacity) this.grow();
         return -1;
       }
-      if (this.hashA[slot] === a && this.hashB[slot] === b) return stored;
+      if (table[at] === a && table[at + 1] === b) return (high - 1) * TWO_32 + (table[at + 3] >>> 0);
     }
   }
 
   private grow(): void {
-    const [oldA, oldB, oldValues] = [this.hashA, this.hashB, this.values];
-    const capacity = oldValues.length * 2;
-    this.hashA = new Int32Array(capacity);
-    this.hashB = new Int32Array(capacity);
-    this.values = new Float64Array(capacity).fill(-1);
+    const old = this.table;
+    const oldCapacity = this.capacity;
+    const capacity = oldCapacity * 2;
+    const table = new Int32Array(capacity * SLOT);
     const mask = capacity - 1;
-    for (let old = 0; old < oldValues.length; old++) {
-      if (oldValues[old] < 0) continue;
-      let slot = oldA[old] & mask;
-      while (this.values[slot] >= 0) slot = (slot + 1) & mask;
-      this.hashA[slot] = oldA[old];
-      this.hashB[slot] = oldB[old];
-      this.values[slot] = oldValues[old];
+    for (let source = 0; source < oldCapacity * SLOT; source += SLOT) {
+      if (old[source + 2] === 0) continue;
+      let slot = old[source] & mask;
+      while (table[slot * SLOT + 2] !== 0) slot = (slot + 1) & mask;
+      const at = slot * SLOT;
+      table[at] = old[source];
+      table[at + 1] = old[source + 1];
+      table[at + 2] = old[source + 2];
+      table[at + 3] = old[source + 3];
     }
+    this.table = table;
+    this.capacity = capacity;
   }
 }

@@ -23,6 +23,10 @@ function pointer(text: string | undefined): Pointer | undefined {
   if (tokens === undefined) return undefined;
   // RFC 6901 §4: an array index is decimal without leading zeros; -1 marks a token that is none.
   const indexes = tokens.map((token) => (/^(?:0|[1-9][0-9]*)$/.test(token) ? Number(token) : -1));
+  // A record is parsed JSON, so its objects inherit from Object.prototype only: a token no prototype
+  // property is named after is own whenever it reads as anything but undefined (JSON has no undefined),
+  // and needs no hasOwnProperty call. Others ("constructor", "__proto__" …) keep the full check.
+  const inherited = tokens.map((token) => token in Object.prototype);
   return {
     text,
     read(value: unknown): unknown {
@@ -32,6 +36,8 @@ function pointer(text: string | undefined): Pointer | undefined {
         if (Array.isArray(current)) {
           if (indexes[index] < 0) return undefined;
           current = current[indexes[index]];
+        } else if (!inherited[index]) {
+          current = (current as Record<string, unknown>)[tokens[index]];
         } else {
           if (!Object.prototype.hasOwnProperty.call(current, tokens[index])) return undefined;
           current = (current as Record<string, unknown>)[tokens[index]];
@@ -173,8 +179,14 @@ export class RecordChecker {
             continue;
           }
           if (position % 2 === 0) {
-            if (value > maxColumn) [maxColumn, maxColumnIndex] = [value, position];
-          } else if (value > maxRow) [maxRow, maxRowIndex] = [value, position];
+            if (value > maxColumn) {
+              maxColumn = value;
+              maxColumnIndex = position;
+            }
+          } else if (value > maxRow) {
+            maxRow = value;
+            maxRowIndex = position;
+          }
         }
       }
     }
