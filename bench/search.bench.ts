@@ -200,11 +200,14 @@ async function seed(client: Client, profiles: Profile[]): Promise<{ rows: number
      where ${where}`;
   await q(instanceSql(`select id from imagora.dataset_versions dv where dv.dataset_id = a.dataset_id order by number desc limit 1`, 'true'), [LABELS]);
   await q(instanceSql(`select id from imagora.dataset_versions dv where dv.dataset_id = a.dataset_id and number = 1 and exists (select 1 from imagora.dataset_versions n where n.dataset_id = a.dataset_id and n.number = 2)`, 'a.ord <= ' + SUPERSEDED), [LABELS]);
+  // What each release does (markLatestVersion): the rows of each dataset's highest version are the ones search reads.
+  await q(`update imagora.catalog_instances ci set is_latest = (ci.version_id = latest.id)
+    from (select distinct on (dataset_id) dataset_id, id from imagora.dataset_versions order by dataset_id, number desc) latest where latest.dataset_id = ci.dataset_id`);
   await q(`update imagora.dataset_versions v set files = c.n, bytes = c.n * 524288 from (select version_id, count(*) as n from imagora.catalog_instances group by 1) c where c.version_id = v.id`);
   await q(`vacuum analyze imagora.catalog_instances`);
   await q(`analyze`);
   const [{ rows, latest }] = (
-    await q(`select count(*)::int as rows, count(*) filter (where version_id in (select distinct on (dataset_id) id from imagora.dataset_versions order by dataset_id, number desc))::int as latest from imagora.catalog_instances`)
+    await q(`select count(*)::int as rows, count(*) filter (where is_latest)::int as latest from imagora.catalog_instances`)
   ).rows;
   return { rows, latest };
 }

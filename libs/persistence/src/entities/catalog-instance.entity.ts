@@ -75,6 +75,10 @@ export class CatalogInstanceEntity {
   @Column({ name: 'transfer_syntax', type: 'text', nullable: true })
   transferSyntax!: string | null;
 
+  // True on the rows of their dataset's latest version, the only rows search reads; the release transaction keeps it.
+  @Column({ name: 'is_latest', type: 'boolean', default: false })
+  isLatest!: boolean;
+
   // Annotation records per label id that point at this instance.
   @Column({ type: 'jsonb', default: () => "'{}'" })
   labels!: Record<string, number>;

@@ -3,6 +3,7 @@ import { AccessAndAudit1796112275336 } from './1796112275336-access-and-audit';
 import { ProtocolRegistry1796112995268 } from './1796112995268-protocol-registry';
 import { DatasetsAndSubmissions1796114009043 } from './1796114009043-datasets-and-submissions';
 import { CatalogCohortsAccess1796115007514 } from './1796115007514-catalog-cohorts-access';
+import { CatalogLatestFlag1796116901463 } from './1796116901463-catalog-latest-flag';
 
 // Listed explicitly (no glob): a stray compiled .js next to a .ts can never be picked up twice.
-export const MIGRATIONS: Array<new () => MigrationInterface> = [AccessAndAudit1796112275336, ProtocolRegistry1796112995268, DatasetsAndSubmissions1796114009043, CatalogCohortsAccess1796115007514];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [AccessAndAudit1796112275336, ProtocolRegistry1796112995268, DatasetsAndSubmissions1796114009043, CatalogCohortsAccess1796115007514, CatalogLatestFlag1796116901463];

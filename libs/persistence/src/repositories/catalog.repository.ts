@@ -3,8 +3,6 @@ import { CatalogHit, CatalogQuery, CatalogRepository, CatalogSearchPage, Cohort,
 
 type Params = unknown[];
 
-// Released instances of the latest version of each dataset, with what search filters and shows.
-const LATEST_VERSIONS = `select distinct on (dataset_id) id, dataset_id, number, protocol from imagora.dataset_versions order by dataset_id, number desc`;
 
 const AGE_BAND = `case when ci.age_years is null then '(unknown)' when ci.age_years < 18 then '0-17' when ci.age_years < 30 then '18-29'
   when ci.age_years >= 80 then '80+' else (ci.age_years / 10 * 10)::text || '-' || (ci.age_years / 10 * 10 + 9)::text end`;
@@ -60,8 +58,9 @@ export function catalogWhere(query: CatalogQuery, params: Params): string {
 }
 
 export function catalogFrom(): string {
+  // Released instances of the latest version of each dataset (is_latest, kept at release), with what search filters and shows.
   return `imagora.catalog_instances ci
-    join (${LATEST_VERSIONS}) v on v.id = ci.version_id
+    join imagora.dataset_versions v on v.id = ci.version_id and ci.is_latest
     join imagora.datasets d on d.id = ci.dataset_id
     join imagora.organizations o on o.id = d.organization_id`;
 }
@@ -89,26 +88,32 @@ export class TypeormCatalogRepository implements CatalogRepository {
     const where = catalogWhere(query, params);
     const key = KEY[options.level];
     const from = catalogFrom();
-    const [{ total }] = await this.dataSource.query(`select count(distinct ${key})::int as total from ${from} where ${where}`, params);
+    // At instance level a key is one row: count(*) is count(distinct key) without the sort.
+    const counted = options.level === 'instance' ? 'count(*)' : `count(distinct ${key})`;
     const dims = Object.entries(FACET_SQL);
-    const grouped: Array<Record<string, string | number | null>> = await this.dataSource.query(
-      `select ${dims.map(([name, sql]) => `${sql} as "${name}"`).join(', ')}, ${dims.map(([name], i) => `grouping(${dims[i][1]}) as "g_${name}"`).join(', ')}, count(distinct ${key})::int as n
-         from ${from} where ${where}
-        group by grouping sets (${dims.map(([, sql]) => `(${sql})`).join(', ')})`,
-      params,
-    );
+    // The total (the empty grouping set) and every facet but labels in one pass; labels and the page alongside, in parallel on the pool.
+    const [grouped, labels, page] = await Promise.all([
+      this.dataSource.query(
+        `select ${dims.map(([name, sql]) => `${sql} as "${name}"`).join(', ')}, ${dims.map(([name], i) => `grouping(${dims[i][1]}) as "g_${name}"`).join(', ')}, ${counted}::int as n
+           from ${from} where ${where}
+          group by grouping sets ((), ${dims.map(([, sql]) => `(${sql})`).join(', ')})`,
+        params,
+      ) as Promise<Array<Record<string, string | number | null>>>,
+      this.dataSource.query(`select l.key as value, ${counted}::int as n from ${from} cross join lateral jsonb_object_keys(ci.labels) as l(key) where ${where} group by l.key`, params) as Promise<
+        Array<{ value: string; n: number }>
+      >,
+      options.countsOnly ? Promise.resolve({ hits: [], nextCursor: null }) : this.hits(query, options),
+    ]);
+    let total = 0;
     const facets = Object.fromEntries(FACET_DIMENSIONS.map((d) => [d, [] as Array<{ value: string; count: number }>])) as CatalogSearchPage['facets'];
     for (const row of grouped) {
       const dimension = dims.find(([name]) => Number(row[`g_${name}`]) === 0)?.[0] as FacetDimension | undefined;
       if (dimension) facets[dimension].push({ value: String(row[dimension]), count: Number(row.n) });
+      else total = Number(row.n);
     }
-    facets.label = (
-      await this.dataSource.query(`select l.key as value, count(distinct ${key})::int as n from ${from} cross join lateral jsonb_object_keys(ci.labels) as l(key) where ${where} group by l.key`, params)
-    ).map((r: { value: string; n: number }) => ({ value: r.value, count: r.n }));
+    facets.label = labels.map((r) => ({ value: r.value, count: r.n }));
     for (const dimension of FACET_DIMENSIONS) facets[dimension].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-    if (options.countsOnly) return { total, facets, hits: [], nextCursor: null };
-    const { hits, nextCursor } = await this.hits(query, options);
-    return { total, facets, hits, nextCursor };
+    return { total, facets, hits: page.hits, nextCursor: page.nextCursor };
   }
 
   private async hits(query: CatalogQuery, options: { level: SearchLevel; limit: number; cursor?: string; sort?: string }): Promise<{ hits: CatalogHit[]; nextCursor: string | null }> {

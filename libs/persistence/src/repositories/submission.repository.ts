@@ -196,8 +196,24 @@ export class TypeormSubmissionRepository implements SubmissionRepository {
     for (let i = 0; i < input.catalog.length; i += INSERT_BATCH) {
       await manager.getRepository(CatalogInstanceEntity).insert(input.catalog.slice(i, i + INSERT_BATCH).map((row) => catalogRow(saved.id, input.datasetId, row)));
     }
+    await markLatestVersion(manager, input.datasetId);
     return saved.id;
   }
+}
+
+/**
+ * Flags the catalog rows of the dataset's highest version number as the ones search reads (and unflags the rest).
+ * Under the dataset's version lock, so concurrent releases of one dataset settle on the highest number whatever
+ * order they commit in.
+ */
+export async function markLatestVersion(manager: EntityManager, datasetId: string): Promise<void> {
+  await manager.query(`select pg_advisory_xact_lock(hashtext('dataset-version:' || $1))`, [datasetId]);
+  await manager.query(
+    `update imagora.catalog_instances ci set is_latest = (ci.version_id = latest.id)
+       from (select id from imagora.dataset_versions where dataset_id = $1 order by number desc limit 1) latest
+      where ci.dataset_id = $1 and ci.is_latest is distinct from (ci.version_id = latest.id)`,
+    [datasetId],
+  );
 }
 
 function catalogRow(versionId: string, datasetId: string, row: { path: string; sha256: string; attributes: CatalogAttributes }) {
