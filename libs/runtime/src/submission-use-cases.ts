@@ -48,7 +48,7 @@ export function composeSubmissionUseCases(input: {
   const submissions = new TypeormSubmissionRepository(input.dataSource);
   const jobs = new QueuedSubmissionJobs(input.jobs);
   const dicom = new StoredDicomProcessor(input.objectStore, input.pseudonymKey);
-  const retention = { quarantineRetentionHours: input.config.quarantineRetentionHours };
+  const retention = { quarantineRetentionHours: input.config.quarantineRetentionHours, fileConcurrency: input.config.pipelineConcurrency };
   return {
     datasets: new ManageDatasetsUseCase(datasets, input.organizations, input.auditLog),
     upload: new UploadSubmissionUseCase(datasets, submissions, input.protocols, input.objectStore, jobs, input.auditLog, input.config.upload),

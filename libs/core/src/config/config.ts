@@ -46,6 +46,8 @@ export interface ImagoraConfig {
   upload: { partSizeBytes: number; presignExpirySeconds: number; maxFilesPerSubmission: number; maxFileBytes: number; directUploadMaxBytes: number };
   /** Hours quarantine objects are kept after release or rejection (0: purged at once). */
   quarantineRetentionHours: number;
+  /** Files a worker processes at once within one pipeline step. */
+  pipelineConcurrency: number;
   /** Anonymous search counts below this are shown as "<floor". */
   countFloor: number;
   /** Lifetime of presigned download URLs in a cohort manifest. */
@@ -200,6 +202,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ImagoraConfig
     quarantineRetentionHours: integer(env, 'IMAGORA_QUARANTINE_RETENTION_HOURS', 0, 0, 24 * 365),
     staleUploadHours: integer(env, 'IMAGORA_STALE_UPLOAD_HOURS', 24, 1, 24 * 365),
     countFloor: integer(env, 'IMAGORA_COUNT_FLOOR', 5, 1, 1000),
+    pipelineConcurrency: integer(env, 'IMAGORA_PIPELINE_CONCURRENCY', 4, 1, 64),
     downloadUrlSeconds: integer(env, 'IMAGORA_DOWNLOAD_URL_SECONDS', 900, 60, 7 * 24 * 3600),
     zipMaxBytes: byteSize(env, 'IMAGORA_ZIP_MAX', 2 * 1024 * 1024 * 1024),
     jobExpireSeconds: integer(env, 'IMAGORA_JOB_EXPIRE_SECONDS', 3600, 1, 23 * 3600),

@@ -8,6 +8,7 @@ import { validateDatasetEntries, type DatasetEntry } from '@imagora/validation';
 import { AuditLog } from '../access/access.ports';
 import { ReadProtocolsUseCase } from '../registry/read-protocols.use-case';
 import { documentOf } from '../registry/registry.types';
+import { forEachConcurrently } from '../shared/concurrently';
 import { ObjectStoragePort } from '../shared/object-storage.port';
 import { DatasetRepository, DicomObjectProcessor, SubmissionRepository } from './submission.ports';
 import { CatalogAttributes, DatasetManifest, ManifestEntry, Submission, SubmissionDeidReport, SubmissionFile, SubmissionState, WORKER_STATES } from './submission.types';
@@ -15,6 +16,8 @@ import { CatalogAttributes, DatasetManifest, ManifestEntry, Submission, Submissi
 export interface ProcessSettings {
   /** 0: purge a submission's quarantine objects as soon as it is released or rejected; else the maintenance job does, later. */
   quarantineRetentionHours: number;
+  /** Files processed at once within a step (each holds at most one staged file and one in-memory DICOM of ≤ 16 MiB). */
+  fileConcurrency: number;
 }
 
 const PAGE = 500;
@@ -138,7 +141,7 @@ export class ProcessSubmissionUseCase {
     const options = protocol.deidentification?.options ?? [];
     const quarantine = this.storage.buckets.quarantine;
     const report: SubmissionDeidReport = { files: 0, deidentified: 0, copied: 0, excluded: [], flags: [], failed: [] };
-    for await (const file of this.files(submission)) {
+    await forEachConcurrently(this.files(submission), this.settings.fileConcurrency, async (file) => {
       report.files++;
       const target = quarantineOutputKey(submission.id, file.id);
       try {
@@ -172,7 +175,8 @@ export class ProcessSubmissionUseCase {
         if (!(error instanceof DomainError)) throw error;
         report.failed.push({ path: file.path, reason: `${error.code}: ${error.message}` });
       }
-    }
+    });
+    for (const list of [report.excluded, report.flags, report.failed]) list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     await this.submissions.update(submission.id, { deidReport: report });
     if (report.failed.length > 0) {
       const reason = `${report.failed.length} file(s) could not be de-identified safely, e.g. ${report.failed[0].path}: ${report.failed[0].reason}`;
@@ -236,8 +240,8 @@ export class ProcessSubmissionUseCase {
     const quarantine = this.storage.buckets.quarantine;
     const failed: Array<{ path: string; problems: string[] }> = [];
     let files = 0;
-    for await (const file of this.files(submission)) {
-      if (!file.outputKey) continue;
+    await forEachConcurrently(this.files(submission), this.settings.fileConcurrency, async (file) => {
+      if (!file.outputKey) return;
       files++;
       const hash = createHash('sha256');
       for await (const chunk of await this.storage.getStream(quarantine, file.outputKey)) hash.update(chunk as Buffer);
@@ -245,7 +249,8 @@ export class ProcessSubmissionUseCase {
       if (hash.digest('hex') !== file.outputSha256) problems.push('stored output differs from the verified output');
       if (file.kind === 'dicom') problems.push(...(await this.dicom.checkDeidentified({ bucket: quarantine, key: file.outputKey }, options)).problems);
       if (problems.length) failed.push({ path: file.path, problems });
-    }
+    });
+    failed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const current = await this.submissions.findById(submission.id);
     await this.submissions.update(submission.id, { deidReport: { ...(current?.deidReport ?? emptyReport()), verification: { files, failed } } });
     if (failed.length) {
@@ -264,15 +269,18 @@ export class ProcessSubmissionUseCase {
     const entries: ManifestEntry[] = [];
     const catalog: Array<{ path: string; sha256: string; attributes: CatalogAttributes }> = [];
     const labelsByInstance = new Map<string, Record<string, number>>();
-    for await (const file of this.files(submission)) {
-      if (!file.outputKey || !file.outputSha256 || file.outputSize === null) continue;
+    await forEachConcurrently(this.files(submission), this.settings.fileConcurrency, async (file) => {
+      if (!file.outputKey || !file.outputSha256 || file.outputSize === null) return;
       const key = sharedObjectKey(file.outputSha256);
       // Content-addressed: an object already there (an earlier version, another dataset, a killed run) is the same bytes.
       if (!(await this.storage.head(shared, key))) await this.storage.copy(quarantine, file.outputKey, shared, key);
       entries.push({ path: file.path, sha256: file.outputSha256, size: file.outputSize, mediaType: file.mediaType ?? MEDIA_TYPES[file.kind], sopInstanceUid: file.sopInstanceUid });
       if (file.kind === 'dicom' && file.catalog) catalog.push({ path: file.path, sha256: file.outputSha256, attributes: file.catalog });
       if (file.kind === 'annotation') await this.countLabels(file.outputKey, file.path, protocol, labelsByInstance);
-    }
+    });
+    // Files finish in any order: the manifest lists them by path, so the same release has the same manifest.
+    entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    catalog.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (const row of catalog) {
       const uid = row.attributes.sopInstanceUid;
       if (uid && labelsByInstance.has(uid)) row.attributes = { ...row.attributes, labels: labelsByInstance.get(uid) };
