@@ -1,4 +1,4 @@
-import { AccessRequest, CatalogHit, CatalogQuery, Cohort, CohortMember, DownloadFile, FacetDimension, SearchLevel } from './catalog.types';
+import { AccessRequest, CatalogHit, CatalogQuery, Cohort, DownloadFile, FacetDimension, SearchLevel } from './catalog.types';
 
 export interface CatalogSearchPage {
   total: number;
@@ -23,7 +23,6 @@ export interface CatalogRepository {
   }>;
   /** The files to download: the cohort's instances plus the annotation and metadata files of their versions, in path order, a page at a time. */
   cohortFiles(id: string, after: DownloadFile | null, limit: number): Promise<DownloadFile[]>;
-  cohortMembers(id: string, limit: number): Promise<CohortMember[]>;
 }
 
 export interface AccessRepository {
@@ -34,6 +33,4 @@ export interface AccessRepository {
   findRequest(id: string): Promise<AccessRequest | undefined>;
   listRequests(filter: { organizationIds?: string[]; userId?: string; state?: AccessRequest['state'] }): Promise<AccessRequest[]>;
   decide(id: string, decision: { state: 'approved' | 'denied'; reason: string; decidedBy: string }): Promise<AccessRequest | undefined>;
-  /** A file of a released version: which dataset it belongs to (for proxied downloads). */
-  datasetsHolding(sha256: string): Promise<string[]>;
 }

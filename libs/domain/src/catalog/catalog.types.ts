@@ -64,12 +64,6 @@ export interface SearchResult {
   suppressedBelow?: number;
 }
 
-/** One instance file of a released version, as a cohort snapshot holds it. */
-export interface CohortMember {
-  versionId: string;
-  path: string;
-}
-
 export interface DiversityCard {
   instances: number;
   dimensions: Record<'organization' | 'manufacturer' | 'model' | 'modality' | 'sex' | 'ageBand', Array<{ value: string; count: number; share: number }>>;

@@ -44,14 +44,6 @@ export class TypeormAccessRepository implements AccessRepository {
       .update({ id, state: 'pending' }, { state: decision.state, decisionReason: decision.reason, decidedBy: decision.decidedBy, decidedAt: () => 'now()' });
     return (result.affected ?? 0) > 0 ? this.findRequest(id) : undefined;
   }
-
-  async datasetsHolding(sha256: string): Promise<string[]> {
-    const rows = await this.dataSource.query(
-      `select distinct v.dataset_id from imagora.dataset_version_files f join imagora.dataset_versions v on v.id = f.version_id where f.sha256 = $1`,
-      [sha256],
-    );
-    return rows.map((r: { dataset_id: string }) => r.dataset_id);
-  }
 }
 
 const SELECT = `select r.*, o.slug || '/' || d.slug as dataset, u.username from imagora.access_requests r

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { CatalogHit, CatalogQuery, CatalogRepository, CatalogSearchPage, Cohort, CohortMember, DownloadFile, FACET_DIMENSIONS, FacetDimension, SearchLevel } from '@imagora/domain';
+import { CatalogHit, CatalogQuery, CatalogRepository, CatalogSearchPage, Cohort, DownloadFile, FACET_DIMENSIONS, FacetDimension, SearchLevel } from '@imagora/domain';
 
 type Params = unknown[];
 
@@ -258,18 +258,6 @@ export class TypeormCatalogRepository implements CatalogRepository {
     return rows.map((r: any) => ({ path: r.path, sha256: r.sha256, size: Number(r.size), mediaType: r.media_type, dataset: r.dataset, version: Number(r.version) }));
   }
 
-  async cohortMembers(id: string, limit: number): Promise<CohortMember[]> {
-    const rows = await this.dataSource.query(`select version_id, path from imagora.cohort_members where cohort_id = $1 order by version_id, path limit ${Number(limit)}`, [id]);
-    return rows.map((r: any) => ({ versionId: r.version_id, path: r.path }));
-  }
-
-  /** EXPLAIN of the search's hit query, for the index test. */
-  async explainSearch(query: CatalogQuery): Promise<string> {
-    const params: Params = [];
-    const where = catalogWhere(query, params);
-    const plan = await this.dataSource.query(`explain select ci.path from ${catalogFrom()} where ${where}`, params);
-    return plan.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
-  }
 }
 
 function toCohort(row: any): Omit<Cohort, 'citation' | 'diversity' | 'datasets'> {
