@@ -51,9 +51,12 @@ export function catalogWhere(query: CatalogQuery, params: Params): string {
   if (query.ageMin !== undefined) clauses.push(`ci.age_years >= ${bind(query.ageMin)}`);
   if (query.ageMax !== undefined) clauses.push(`ci.age_years <= ${bind(query.ageMax)}`);
   if (query.manufacturer?.length) clauses.push(`ci.manufacturer = any(${bind(query.manufacturer)}::text[])`);
-  if (query.dataset?.length) clauses.push(`(o.slug || '/' || d.slug) = any(${bind(query.dataset)}::text[])`);
-  if (query.organization?.length) clauses.push(`o.slug = any(${bind(query.organization)}::text[])`);
-  if (query.text?.trim()) clauses.push(`to_tsvector('simple', d.title || ' ' || d.description) @@ plainto_tsquery('simple', ${bind(query.text.trim())})`);
+  // Dataset-level filters pick dataset ids first, so the planner reads only those datasets' rows (dataset index).
+  const datasetIds = (condition: string) =>
+    `ci.dataset_id in (select fd.id from imagora.datasets fd join imagora.organizations fo on fo.id = fd.organization_id where ${condition})`;
+  if (query.dataset?.length) clauses.push(datasetIds(`fo.slug || '/' || fd.slug = any(${bind(query.dataset)}::text[])`));
+  if (query.organization?.length) clauses.push(datasetIds(`fo.slug = any(${bind(query.organization)}::text[])`));
+  if (query.text?.trim()) clauses.push(datasetIds(`to_tsvector('simple', fd.title || ' ' || fd.description) @@ plainto_tsquery('simple', ${bind(query.text.trim())})`));
   return clauses.length ? clauses.join(' and ') : 'true';
 }
 
