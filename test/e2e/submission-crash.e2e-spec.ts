@@ -11,7 +11,8 @@ describe('submission workers killed mid-step', () => {
   let dataset: string;
   const workers: Array<ReturnType<typeof startWorkerProcess>> = [];
 
-  const workerEnv = () => ({ ...hub.env, LOG_LEVEL: 'warn' });
+  // Debug logs from every worker: the last test checks that none of them carries PHI.
+  const workerEnv = () => ({ ...hub.env, LOG_LEVEL: 'debug' });
 
   beforeAll(async () => {
     // Short expiry: the queue takes a job of a killed worker as crashed after 3 s and hands it to the next one.
@@ -121,5 +122,24 @@ describe('submission workers killed mid-step', () => {
     const versions: Array<{ number: number; files: number }> = await hub.hub.runtime.dataSource.query(`select number, files from imagora.dataset_versions order by number`);
     expect(versions.map((v) => v.number)).toEqual([1, 2]);
     expect(versions[0].files).toBe(versions[1].files);
+  });
+
+  it('never writes an identifying value of the input files to the workers’ logs', async () => {
+    const { scanDicomHeader } = await import('@imagora/dicom');
+    const { listDatasetFiles } = await import('../support/submission-flow');
+    const { readFileSync } = await import('node:fs');
+    const identifying = new Set<string>();
+    for (const file of listDatasetFiles(dataset).filter((f) => f.path.startsWith('images/'))) {
+      const header = scanDicomHeader(readFileSync(file.absolute));
+      for (const tag of ['00100010', '00100020', '00100030', '00080080', '00080090', '00080050']) {
+        const value = header.getString(tag);
+        if (value && value.length >= 4) identifying.add(value);
+      }
+      if (header.sopInstanceUid) identifying.add(header.sopInstanceUid);
+    }
+    const logs = workers.map((w) => w.output()).join('\n');
+    // The logs are there to search (the workers did log), and hold none of those values.
+    expect(logs).toContain('submission advanced');
+    for (const value of identifying) expect({ value, inLogs: logs.includes(value) }).toEqual({ value, inLogs: false });
   });
 });
