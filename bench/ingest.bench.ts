@@ -1,17 +1,21 @@
 // npm run bench:ingest — a whole ingest, same run, same machine, same bytes:
-//   raw S3 PUTs of the dataset's files to the hub's own embedded S3 server (ObjectStore.putStream, 4 at a time),
-//   then `imagora upload DIR --wait` (local validation, hashing, transfer, finalize; then the hub's pipeline:
+//   raw S3 PUTs of the dataset's files to the same S3 server the hub uses (ObjectStore.putStream, 4 at a time),
+//   then `imagora upload DIR --wait` (local validation, hashing, transfer, finalize; then the worker's pipeline:
 //   validate → de-identify → verify → awaiting-review), then approve → released (publish to the shared bucket).
 // The dataset is the corpus (CT, MR, CR, US files the engine and the protocol accept) replicated with fresh
 // Study/Series/SOP Instance UIDs, a quarter of the bytes as 64 MiB CT slices (presigned multipart), and one
-// annotation record per image. The hub is `imagora serve` as a child process (hub + worker + embedded s3rver in one
-// process, embedded PostgreSQL beside it) on a fresh IMAGORA_HOME; peak RSS is VmHWM of the hub process and of the
-// CLI process. Knobs: BENCH_INGEST_MB (2048), BENCH_CONCURRENCY (4), BENCH_KEEP=1 keeps the temp folder.
+// annotation record per image. Every component is its own process, as in production: s3rver (a node child running
+// the `s3rver` package), the hub (`imagora serve --no-worker`), one worker (apps/worker main) and the CLI, on a fresh
+// database of a PostgreSQL server (BENCH_DATABASE_SERVER, default postgres://postgres@127.0.0.1:5432/postgres; created
+// and dropped here) and a fresh IMAGORA_HOME shared by hub and worker (same keys). Peak RSS is VmHWM of each process.
+// Knobs: BENCH_INGEST_MB (2048), BENCH_CONCURRENCY (4), BENCH_KEEP=1 keeps the temp folder,
+// BENCH_HUB_NODE_OPTIONS / BENCH_WORKER_NODE_OPTIONS (e.g. --heap-prof) passed to those processes.
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { Client } from 'pg';
 import { Deidentifier } from '@imagora/deid';
 import { DicomFile, DicomItem, Tags, bufferSource, chunksToBuffer, encodingOf, findElement, parseDicom, setElement, textElement, writeDicom } from '@imagora/dicom';
 import { ObjectStore } from '@imagora/storage';
@@ -25,6 +29,9 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const BIG_BYTES = 64 * MiB;
 const REPO_ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(REPO_ROOT, 'bin', 'imagora.js');
+const ALIASES = path.join(REPO_ROOT, 'scripts', 'register-aliases.js');
+const WORKER_MAIN = path.join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js');
+const DATABASE_SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CORPUS = path.join(process.env.IMAGORA_SHARED_DIR ?? path.join(REPO_ROOT, '..', 'shared'), 'corpus');
 const ADMIN_PASSWORD = 'bench-admin-password-1';
 const TRANSFER_SYNTAXES = ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1'];
@@ -190,23 +197,21 @@ async function buildDataset(work: string, protocol: Record<string, any>): Promis
   return { dir, files, bytes: files.reduce((sum, f) => sum + f.size, 0), images, big, seeds: seeds.length };
 }
 
-interface Hub {
-  url: string;
-  s3Endpoint: string;
+/** A child process of the benchmark: its output's last lines, and a clean stop. */
+interface Proc {
+  name: string;
   child: ChildProcess;
+  pid: number;
   tail(): string;
   stop(): Promise<void>;
 }
 
-async function startHub(home: string): Promise<Hub> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, IMAGORA_HOME: home, PORT: '0', IMAGORA_ADMIN_PASSWORD: ADMIN_PASSWORD, IMAGORA_PROTOCOL_APPROVALS: '0', LOG_LEVEL: 'info', NODE_NO_WARNINGS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Spawns a child and waits until a line of its output gives `ready` a value. */
+async function startProcess<T>(name: string, args: string[], env: Record<string, string | undefined>, ready: (line: string) => T | undefined): Promise<{ proc: Proc; value: T }> {
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_NO_WARNINGS: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let pending = '';
-  let url: string | undefined;
-  let s3Endpoint: string | undefined;
+  let value: T | undefined;
   const onData = (chunk: Buffer) => {
     pending += chunk.toString('utf8');
     const parts = pending.split('\n');
@@ -214,41 +219,81 @@ async function startHub(home: string): Promise<Hub> {
     for (const line of parts) {
       lines.push(line);
       if (lines.length > 200) lines.shift();
-      url ??= /ready at (http:\/\/\S+)/.exec(line)?.[1];
-      if (!s3Endpoint && line.includes('embedded S3 server started')) {
-        try {
-          s3Endpoint = JSON.parse(line).endpoint;
-        } catch {
-          s3Endpoint = /"endpoint":"([^"]+)"/.exec(line)?.[1];
-        }
-      }
+      value ??= ready(line);
     }
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 120_000;
   let dead = false;
   void exited.then(() => (dead = true));
-  while (!(url && s3Endpoint)) {
+  const tail = () => lines.slice(-120).join('\n');
+  const deadline = Date.now() + 120_000;
+  while (value === undefined) {
     if (dead || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`imagora serve did not start:\n${lines.join('\n')}`);
+      throw new Error(`${name} did not start:\n${tail()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return {
-    url,
-    s3Endpoint,
+  const proc: Proc = {
+    name,
     child,
-    tail: () => lines.slice(-120).join('\n'),
+    pid: child.pid!,
+    tail,
     async stop() {
+      if (dead) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await exited;
       clearTimeout(timer);
     },
   };
+  return { proc, value };
+}
+
+// s3rver alone in a node process, as the hub would otherwise embed it (libs/storage/src/embedded-s3.ts).
+const S3RVER_SCRIPT = `
+const S3rver = require('s3rver');
+const server = new S3rver({ address: '127.0.0.1', port: 0, directory: process.argv[1], silent: true, resetOnClose: false });
+server.run().then((address) => console.log('s3rver listening at http://127.0.0.1:' + address.port));
+process.once('SIGTERM', () => server.close().then(() => process.exit(0)));
+`;
+
+async function startS3(directory: string): Promise<{ proc: Proc; endpoint: string }> {
+  mkdirSync(directory, { recursive: true });
+  const { proc, value } = await startProcess('s3rver', ['-e', S3RVER_SCRIPT, directory], {}, (line) => /s3rver listening at (http:\/\/\S+)/.exec(line)?.[1]);
+  return { proc, endpoint: value };
+}
+
+async function startHub(env: Record<string, string>): Promise<{ proc: Proc; url: string }> {
+  const nodeOptions = process.env.BENCH_HUB_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
+  const { proc, value } = await startProcess('hub', [...nodeOptions, BIN, 'serve', '--no-worker'], { ...env, PORT: '0', IMAGORA_ADMIN_PASSWORD: ADMIN_PASSWORD }, (line) => /ready at (http:\/\/\S+)/.exec(line)?.[1]);
+  return { proc, url: value };
+}
+
+async function startWorker(env: Record<string, string>): Promise<Proc> {
+  const nodeOptions = process.env.BENCH_WORKER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
+  const { proc } = await startProcess('worker', [...nodeOptions, '-r', ALIASES, WORKER_MAIN], env, (line) => (line.includes('worker consuming jobs') ? true : undefined));
+  return proc;
+}
+
+/** A fresh database on the PostgreSQL server, dropped at the end. */
+async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `imagora_bench_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: DATABASE_SERVER });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database "${name}"`);
+  const url = new URL(DATABASE_SERVER);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists "${name}" with (force)`) };
 }
 
 async function api(hub: string, method: string, route: string, token?: string, body?: unknown): Promise<any> {
@@ -324,7 +369,8 @@ function row(name: string, seconds: number, bytes: number): string {
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'imagora-bench-ingest-'));
   chmodSync(work, 0o755);
-  let hub: Hub | undefined;
+  const procs: Proc[] = [];
+  let database: { url: string; drop(): Promise<void> } | undefined;
   try {
     const protocol = benchProtocol();
     const buildStarted = Date.now();
@@ -335,26 +381,44 @@ async function main(): Promise<void> {
     );
     const home = path.join(work, 'home');
     mkdirSync(home, { mode: 0o755 });
-    hub = await startHub(home);
-    const hubPid = hub.child.pid!;
+    const s3 = await startS3(path.join(work, 'objects'));
+    procs.push(s3.proc);
+    database = await createDatabase();
+    const env = {
+      IMAGORA_HOME: home,
+      DATABASE_URL: database.url,
+      S3_ENDPOINT: s3.endpoint,
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+      IMAGORA_PROTOCOL_APPROVALS: '0',
+      IMAGORA_JOB_POLL_SECONDS: '0.5',
+      LOG_LEVEL: 'info',
+    };
+    // The hub first: it migrates the database and creates the keys the worker then loads from the same IMAGORA_HOME.
+    const hub = await startHub(env);
+    procs.push(hub.proc);
+    const worker = await startWorker(env);
+    procs.push(worker);
+    const tails = () => procs.map((p) => `--- ${p.name}\n${p.tail()}`).join('\n');
     const { contributor, steward } = await setUp(hub.url, protocol);
-    const idleRss = vmHwmMb(hubPid);
-    console.log(`hub ${hub.url} (embedded S3 ${hub.s3Endpoint}); hub RSS after start and setup ${idleRss.toFixed(0)} MB\n`);
+    const rss = () => ({ hub: vmHwmMb(hub.proc.pid), worker: vmHwmMb(worker.pid), s3rver: vmHwmMb(s3.proc.pid) });
+    const idle = rss();
+    console.log(`hub ${hub.url} (pid ${hub.proc.pid}), worker pid ${worker.pid}, s3rver ${s3.endpoint} (pid ${s3.proc.pid}), database ${new URL(database.url).pathname.slice(1)}\n`);
 
-    const rawSeconds = await rawPuts(hub.s3Endpoint, dataset);
-    const rawRss = vmHwmMb(hubPid);
+    const rawSeconds = await rawPuts(s3.endpoint, dataset);
+    const afterRaw = rss();
 
     const cliEnv = { IMAGORA_HUB: hub.url, IMAGORA_TOKEN: contributor, IMAGORA_CONFIG_DIR: path.join(work, 'cfg') };
     const started = Date.now();
     const upload = await runCli(['upload', dataset.dir, '--dataset', 'bench/ingest', '--concurrency', String(CONCURRENCY), '--wait', '--json'], cliEnv);
-    if (upload.code !== 0) throw new Error(`imagora upload exited ${upload.code}: ${upload.stdout}\n${hub.tail()}`);
+    if (upload.code !== 0) throw new Error(`imagora upload exited ${upload.code}: ${upload.stdout}\n${tails()}`);
     const summary = JSON.parse(upload.stdout);
     const waiting = await api(hub.url, 'GET', `/api/v1/submissions/${summary.submissionId}`, contributor);
     const at = (state: string) => Date.parse(waiting.events.find((e: { to: string }) => e.to === state).at);
     const uploadSeconds = (at('uploaded') - started) / 1000;
     const pipelineSeconds = (at('awaiting-review') - at('uploaded')) / 1000;
     const toReviewSeconds = (at('awaiting-review') - started) / 1000;
-    const pipelineRss = vmHwmMb(hubPid);
+    const atReview = rss();
 
     const approveStarted = Date.now();
     await api(hub.url, 'POST', `/api/v1/submissions/${summary.submissionId}/approve`, steward, { reason: 'benchmark' });
@@ -363,13 +427,13 @@ async function main(): Promise<void> {
     const info = await api(hub.url, 'GET', '/api/v1/datasets/bench/ingest');
     const version = info.versions.find((v: { number: number }) => v.number === released.releasedVersion);
     const endToEnd = (Date.now() - started) / 1000;
-    const peakHub = vmHwmMb(hubPid);
+    const atRelease = rss();
 
     const bytes = dataset.bytes;
     console.log(`| phase (${dataset.files.length} files, ${mb(bytes).toFixed(0)} MB, concurrency ${CONCURRENCY}) | time | throughput |\n|---|---|---|`);
     console.log(row('baseline: raw S3 PUTs to the same s3rver (ObjectStore.putStream)', rawSeconds, bytes));
     console.log(row('imagora upload: local validation + sha256 + transfer + finalize', uploadSeconds, bytes));
-    console.log(row('hub pipeline: finalize → awaiting-review (validate, de-identify, verify)', pipelineSeconds, bytes));
+    console.log(row('worker pipeline: finalize → awaiting-review (validate, de-identify, verify)', pipelineSeconds, bytes));
     console.log(row('upload + pipeline: start → awaiting-review (`imagora upload --wait`)', toReviewSeconds, bytes));
     console.log(row('approve → released (copy to shared bucket, manifest, catalog)', releaseSeconds, bytes));
     console.log(row('end to end: start → released', endToEnd, bytes));
@@ -377,12 +441,15 @@ async function main(): Promise<void> {
       `\nreleased version ${released.releasedVersion}: ${version?.files} files, ${mb(version?.bytes ?? 0).toFixed(0)} MB; ` +
         `upload sent ${summary.uploaded} files (${summary.registered} registered)`,
     );
-    console.log(
-      `peak RSS (VmHWM): hub process (hub + worker + embedded s3rver) ${idleRss.toFixed(0)} MB after setup, ${rawRss.toFixed(0)} MB after the raw PUTs, ` +
-        `${pipelineRss.toFixed(0)} MB at awaiting-review, ${peakHub.toFixed(0)} MB at released; imagora upload CLI ${upload.peakRssMb.toFixed(0)} MB`,
-    );
+    const f = (value: number) => `${value.toFixed(0)} MB`;
+    console.log('\n| peak RSS (VmHWM) | after setup | after raw PUTs | at awaiting-review | at released |\n|---|---|---|---|---|');
+    for (const name of ['hub', 'worker', 's3rver'] as const) {
+      console.log(`| ${name} | ${f(idle[name])} | ${f(afterRaw[name])} | ${f(atReview[name])} | ${f(atRelease[name])} |`);
+    }
+    console.log(`| imagora upload CLI | | | ${f(upload.peakRssMb)} | |`);
   } finally {
-    await hub?.stop();
+    for (const proc of procs.reverse()) await proc.stop();
+    await database?.drop();
     if (process.env.BENCH_KEEP === '1') console.log(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }
