@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildDataset, removeDataset, TEST_PROTOCOL_ID } from '../../libs/validation/src/testing/validation-fixtures';
-import { prepareSubmissionHub, SubmissionPeople, uploadDataset, waitForState } from '../support/submission-flow';
+import { buildDataset, removeDataset } from '../../libs/validation/src/testing/validation-fixtures';
+import { prepareSubmissionHub, releaseDataset, SubmissionPeople } from '../support/submission-flow';
 import { startTestHub, TestHub, TEST_ADMIN_PASSWORD } from '../support/test-hub';
 
 describe('catalog search, cohorts, access and downloads', () => {
@@ -14,13 +14,7 @@ describe('catalog search, cohorts, access and downloads', () => {
   let dataset: string;
   let work: string;
 
-  async function release(slug: string): Promise<void> {
-    const created = await hub.request('/api/v1/submissions', { method: 'POST', token: people.contributor, json: { dataset: `north/${slug}`, protocol: TEST_PROTOCOL_ID } });
-    await uploadDataset(hub, people.contributor, created.body.id, dataset);
-    await waitForState(hub, people.contributor, created.body.id, ['awaiting-review']);
-    await hub.request(`/api/v1/submissions/${created.body.id}/approve`, { method: 'POST', token: people.steward, json: {} });
-    await waitForState(hub, people.steward, created.body.id, ['released']);
-  }
+  const release = (slug: string) => releaseDataset(hub, people, slug, dataset);
 
   beforeAll(async () => {
     hub = await startTestHub({ IMAGORA_PROTOCOL_APPROVALS: '0', IMAGORA_JOB_POLL_SECONDS: '0.5' });

@@ -6,9 +6,9 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { sharedObjectKey } from '@imagora/domain';
-import { buildDataset, removeDataset, TEST_PROTOCOL_ID } from '../../libs/validation/src/testing/validation-fixtures';
+import { buildDataset, removeDataset } from '../../libs/validation/src/testing/validation-fixtures';
 import { REPO_ROOT, runImagora } from '../support/cli';
-import { prepareSubmissionHub, SubmissionPeople, uploadDataset, waitForState } from '../support/submission-flow';
+import { prepareSubmissionHub, releaseDataset, SubmissionPeople } from '../support/submission-flow';
 import { startTestHub, TestHub, TEST_ADMIN_PASSWORD } from '../support/test-hub';
 
 interface ManifestFile {
@@ -136,13 +136,7 @@ describe('imagora search, cohort, access, download and audit', () => {
   let cohortId: string;
   let manifest: ManifestFile[];
 
-  async function release(slug: string): Promise<void> {
-    const created = await hub.request('/api/v1/submissions', { method: 'POST', token: people.contributor, json: { dataset: `north/${slug}`, protocol: TEST_PROTOCOL_ID } });
-    await uploadDataset(hub, people.contributor, created.body.id, dataset);
-    await waitForState(hub, people.contributor, created.body.id, ['awaiting-review']);
-    await hub.request(`/api/v1/submissions/${created.body.id}/approve`, { method: 'POST', token: people.steward, json: {} });
-    await waitForState(hub, people.steward, created.body.id, ['released']);
-  }
+  const release = (slug: string) => releaseDataset(hub, people, slug, dataset);
 
   const imagora = (args: string[], env: Record<string, string>, timeoutMs = 60_000) => runImagora(args, { env, timeoutMs });
 

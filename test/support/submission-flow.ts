@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { testProtocol } from '../../libs/validation/src/testing/validation-fixtures';
+import { testProtocol, TEST_PROTOCOL_ID } from '../../libs/validation/src/testing/validation-fixtures';
 import { TestHub, TEST_ADMIN_PASSWORD } from './test-hub';
 
 export interface LocalFile {
@@ -90,4 +90,14 @@ export async function prepareSubmissionHub(hub: TestHub): Promise<SubmissionPeop
   const created = await hub.request('/api/v1/datasets', { method: 'POST', token: contributor, json: { organization: 'north', slug: 'findings', title: 'Findings', license: 'CC-BY-4.0', accessPolicy: 'open' } });
   if (created.status !== 201) throw new Error(`dataset not created: ${JSON.stringify(created.body)}`);
   return { admin, contributor, steward, researcher, outsider };
+}
+
+/** Submits a dataset folder to north/SLUG under the test protocol, has the steward approve it and waits for the release. */
+export async function releaseDataset(hub: TestHub, people: SubmissionPeople, slug: string, root: string): Promise<string> {
+  const created = await hub.request('/api/v1/submissions', { method: 'POST', token: people.contributor, json: { dataset: `north/${slug}`, protocol: TEST_PROTOCOL_ID } });
+  await uploadDataset(hub, people.contributor, created.body.id, root);
+  await waitForState(hub, people.contributor, created.body.id, ['awaiting-review']);
+  await hub.request(`/api/v1/submissions/${created.body.id}/approve`, { method: 'POST', token: people.steward, json: {} });
+  await waitForState(hub, people.steward, created.body.id, ['released']);
+  return created.body.id;
 }

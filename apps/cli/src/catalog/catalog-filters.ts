@@ -1,3 +1,4 @@
+import type { CatalogQuery } from '@imagora/domain';
 import { Command } from 'commander';
 import { CliError } from '../hub-client';
 
@@ -20,20 +21,7 @@ export interface CatalogFilterOptions {
 }
 
 /** The hub's CatalogQuery, as sent in a cohort body. */
-export interface CatalogQueryBody {
-  protocol?: string[];
-  label?: string[];
-  labelMin?: number;
-  modality?: string[];
-  bodyPart?: string[];
-  sex?: string[];
-  ageMin?: number;
-  ageMax?: number;
-  manufacturer?: string[];
-  dataset?: string[];
-  organization?: string[];
-  text?: string;
-}
+export type CatalogQueryBody = CatalogQuery;
 
 const LISTS = ['protocol', 'label', 'modality', 'bodyPart', 'sex', 'manufacturer', 'dataset', 'organization'] as const;
 const NUMBERS = [
