@@ -1,17 +1,12 @@
 import { isAbsolute, relative, resolve } from 'node:path';
+import type { DownloadFile } from '@imagora/domain';
 import { CliError } from '../hub-client';
 
 // The cohort manifest as `GET /api/v1/cohorts/{id}/manifest` gives it, checked before any byte is written:
 // a manifest is input from the network, so a path that would land outside the output folder is refused.
 
-export interface ManifestFile {
-  /** DATASET/vN/PATH, relative to the output folder. */
-  path: string;
-  sha256: string;
-  size: number;
-  mediaType: string;
-  dataset: string;
-  version: number;
+/** A cohort file as the hub lists it; here `path` is DATASET/vN/PATH, relative to the output folder. */
+export interface ManifestFile extends DownloadFile {
   /** Presigned GET URL, valid for the manifest's expiresInSeconds. */
   url: string;
 }
