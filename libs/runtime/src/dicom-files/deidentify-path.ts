@@ -35,8 +35,14 @@ export function fileSource(fd: number, size: number): ByteSource {
   };
 }
 
+// The in-memory path reads every file into this thread's one buffer (grown as needed, never past
+// IN_MEMORY_LIMIT): no fresh allocation per file, so no page faults and garbage per file. Safe because a file is
+// processed synchronously and nothing that refers to the buffer outlives deidentifyPath.
+let readBuffer = Buffer.allocUnsafe(0);
+
 function readWhole(fd: number, size: number): Buffer {
-  const buffer = Buffer.allocUnsafe(size);
+  if (readBuffer.length < size) readBuffer = Buffer.allocUnsafe(Math.min(IN_MEMORY_LIMIT, Math.max(size, readBuffer.length * 2, 1 << 20)));
+  const buffer = readBuffer.subarray(0, size);
   let done = 0;
   while (done < size) {
     const read = fs.readSync(fd, buffer, done, size - done, done);
