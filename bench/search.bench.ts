@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { scanDicomHeader } from '@imagora/dicom';
 import { CatalogQuery, SearchCatalogUseCase, SearchLevel } from '@imagora/domain';
-import { createDataSource, DataSource, runMigrations, TypeormCatalogRepository } from '@imagora/persistence';
+import { createDataSource, DataSource, markLatestVersion, runMigrations, SESSION_OPTIONS, TypeormCatalogRepository } from '@imagora/persistence';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(REPO_ROOT, 'bin', 'imagora.js');
@@ -110,7 +110,7 @@ function readProfiles(): Profile[] {
   return profiles;
 }
 
-async function seed(client: Client, profiles: Profile[]): Promise<{ rows: number; latest: number }> {
+async function seed(client: Client, dataSource: DataSource, profiles: Profile[]): Promise<{ rows: number; latest: number }> {
   const q = (sql: string, params: unknown[] = []) => client.query(sql, params);
   await q(`select setseed(0.4242)`);
   await q(`create temp table profile (i int, modality text, body_part text, manufacturer text, model text, rows int, columns int, slice_thickness float8, transfer_syntax text, sop_class_uid text, sex text, age text, lo float8, hi float8)`);
@@ -200,11 +200,13 @@ async function seed(client: Client, profiles: Profile[]): Promise<{ rows: number
      where ${where}`;
   await q(instanceSql(`select id from imagora.dataset_versions dv where dv.dataset_id = a.dataset_id order by number desc limit 1`, 'true'), [LABELS]);
   await q(instanceSql(`select id from imagora.dataset_versions dv where dv.dataset_id = a.dataset_id and number = 1 and exists (select 1 from imagora.dataset_versions n where n.dataset_id = a.dataset_id and n.number = 2)`, 'a.ord <= ' + SUPERSEDED), [LABELS]);
-  // What each release does (markLatestVersion): the rows of each dataset's highest version are the ones search reads.
-  await q(`update imagora.catalog_instances ci set is_latest = (ci.version_id = latest.id)
-    from (select distinct on (dataset_id) dataset_id, id from imagora.dataset_versions order by dataset_id, number desc) latest where latest.dataset_id = ci.dataset_id`);
+  // What each release does once its rows are in (markLatestVersion, the release transaction's last step): flag the
+  // rows of each dataset's highest version as the ones search reads and write the version's summary cells.
+  for (const { id } of (await q(`select id from imagora.datasets order by slug`)).rows) await dataSource.transaction((manager) => markLatestVersion(manager, id));
   await q(`update imagora.dataset_versions v set files = c.n, bytes = c.n * 524288 from (select version_id, count(*) as n from imagora.catalog_instances group by 1) c where c.version_id = v.id`);
   await q(`vacuum analyze imagora.catalog_instances`);
+  await q(`vacuum analyze imagora.catalog_cells`);
+  await q(`vacuum analyze imagora.catalog_label_cells`);
   await q(`analyze`);
   const [{ rows, latest }] = (
     await q(`select count(*)::int as rows, count(*) filter (where is_latest)::int as latest from imagora.catalog_instances`)
@@ -296,7 +298,8 @@ async function main(): Promise<void> {
   const home = mkdtempSync(path.join(tmpdir(), 'imagora-bench-search-'));
   let hub: { url: string; child: ChildProcess } | undefined;
   let dataSource: DataSource | undefined;
-  const raw = new Client({ connectionString: databaseUrl });
+  // The hub's session settings (no JIT), so both sides run the same statements the same way.
+  const raw = new Client({ connectionString: databaseUrl, options: SESSION_OPTIONS });
   try {
     dataSource = createDataSource(databaseUrl);
     await dataSource.initialize();
@@ -304,7 +307,7 @@ async function main(): Promise<void> {
     const profiles = readProfiles();
     await raw.connect();
     const seeding = Date.now();
-    const { rows, latest } = await seed(raw, profiles);
+    const { rows, latest } = await seed(raw, dataSource, profiles);
     console.log(
       `seeded ${rows.toLocaleString('en')} catalog rows (${latest.toLocaleString('en')} in latest versions), ${SERIES.toLocaleString('en')} series, ${DATASETS} datasets from ${profiles.length} corpus headers ` +
         `(${[...new Set(profiles.map((p) => p.modality))].join(', ')}) in ${((Date.now() - seeding) / 1000).toFixed(1)} s on ${server.host}`,

@@ -13,6 +13,11 @@ import { DatasetVersionEntity } from './dataset-version.entity';
 @Index('catalog_instances_sex_age_idx', ['sex', 'ageYears'])
 // GIN over the label counts (label filters use `labels ? :label`); created by hand in the migration.
 @Index('catalog_instances_labels_idx', { synchronize: false })
+// Instance listings in two of their sort orders (the hit key; modality, then key), so a page reads its rows in order
+// instead of sorting every match (the dataset order reads each latest version's primary key in path order);
+// expression indexes, created by hand in the migration.
+@Index('catalog_instances_key_idx', { synchronize: false })
+@Index('catalog_instances_modality_key_idx', { synchronize: false })
 export class CatalogInstanceEntity {
   @PrimaryColumn({ name: 'version_id', type: 'uuid' })
   versionId!: string;

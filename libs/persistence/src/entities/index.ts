@@ -1,5 +1,6 @@
 import { ApiKeyEntity } from './api-key.entity';
 import { AuditEventEntity } from './audit-event.entity';
+import { CatalogCellEntity, CatalogLabelCellEntity } from './catalog-cell.entity';
 import { CatalogInstanceEntity } from './catalog-instance.entity';
 import { CohortEntity, CohortMemberEntity } from './cohort.entity';
 import { AccessRequestEntity, AgreementAcceptanceEntity } from './dataset-access.entity';
@@ -23,7 +24,9 @@ export {
   CohortMemberEntity,
   ApiKeyEntity,
   AuditEventEntity,
+  CatalogCellEntity,
   CatalogInstanceEntity,
+  CatalogLabelCellEntity,
   DatasetEntity,
   DatasetVersionEntity,
   DatasetVersionFileEntity,
@@ -51,6 +54,8 @@ export const ENTITIES = [
   DatasetVersionEntity,
   DatasetVersionFileEntity,
   CatalogInstanceEntity,
+  CatalogCellEntity,
+  CatalogLabelCellEntity,
   SubmissionEntity,
   SubmissionEventEntity,
   SubmissionFileEntity,

@@ -68,6 +68,18 @@ export function catalogFrom(): string {
     join imagora.organizations o on o.id = d.organization_id`;
 }
 
+/**
+ * The summary cells of the latest versions (catalog-cells.ts), joined like catalogFrom and with the same column
+ * names, so catalogWhere selects whole cells: summing their instances counts exactly the instances catalogFrom would.
+ * A label filter needs the cells split by label counts.
+ */
+export function cellsFrom(query: CatalogQuery): string {
+  return `imagora.${query.label?.length ? 'catalog_label_cells' : 'catalog_cells'} ci
+    join imagora.dataset_versions v on v.id = ci.version_id and ci.is_latest
+    join imagora.datasets d on d.id = ci.dataset_id
+    join imagora.organizations o on o.id = d.organization_id`;
+}
+
 function encodeCursor(values: [string, string]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
@@ -90,30 +102,49 @@ export class TypeormCatalogRepository implements CatalogRepository {
     const params: Params = [];
     const where = catalogWhere(query, params);
     const key = KEY[options.level];
-    const from = catalogFrom();
-    // At instance level a key is one row: count(*) is count(distinct key) without the sort.
-    const counted = options.level === 'instance' ? 'count(*)' : `count(distinct ${key})`;
+    const from = cellsFrom(query);
     const dims = Object.entries(FACET_SQL);
-    // The total (the empty grouping set) and every facet but labels in one pass; labels and the page alongside, in parallel on the pool.
-    const [grouped, labels, page] = await Promise.all([
-      this.dataSource.query(
-        `select ${dims.map(([name, sql]) => `${sql} as "${name}"`).join(', ')}, ${dims.map(([name], i) => `grouping(${dims[i][1]}) as "g_${name}"`).join(', ')}, ${counted}::int as n
-           from ${from} where ${where}
-          group by grouping sets ((), ${dims.map(([, sql]) => `(${sql})`).join(', ')})`,
-        params,
-      ) as Promise<Array<Record<string, string | number | null>>>,
-      this.dataSource.query(`select l.key as value, ${counted}::int as n from ${from} cross join lateral jsonb_object_keys(ci.labels) as l(key) where ${where} group by l.key`, params) as Promise<
-        Array<{ value: string; n: number }>
-      >,
+    // At dataset level the dataset facet is the key itself: its set is the key's set (listed once, or counted twice).
+    const sameAsKey = new Set(dims.filter(([, sql]) => sql === key).map(([name]) => name));
+    const flags = dims.map(([name, sql]) => `grouping(${sql}) as "g_${name}"`).join(', ');
+    const values = dims.map(([name, sql]) => `${sql} as "${name}"`).join(', ');
+    // The total (the grouping set without a dimension) and every facet but labels in one pass; labels and the page
+    // alongside, in parallel on the pool. At instance level every instance is its own key, so the matching cells'
+    // instances add up to the count of keys. Above it, a key may span cells: each set first lists its distinct
+    // (value, key) pairs by hashing, and counting those is count(distinct key) per value without sorting every cell.
+    const grouped =
+      options.level === 'instance'
+        ? `select ${values}, ${flags}, sum(ci.instances)::int as n from ${from} where ${where} group by grouping sets ((), ${dims.map(([, sql]) => `(${sql})`).join(', ')})`
+        : `select ${dims.map(([name]) => `"${name}"`).join(', ')}, ${dims.map(([name]) => `"g_${name}"`).join(', ')}, count(*)::int as n
+             from (select ${values}, ${flags} from ${from} where ${where} group by grouping sets ((${key}), ${dims
+                .filter(([name]) => !sameAsKey.has(name))
+                .map(([, sql]) => `(${sql}, ${key})`)
+                .join(', ')})) keyed
+            group by ${dims.map((_, i) => i + 1).join(', ')}, ${dims.map((_, i) => dims.length + i + 1).join(', ')}`;
+    const labelled =
+      options.level === 'instance'
+        ? `select l.key as value, sum(l.value::int)::int as n from ${from} cross join lateral jsonb_each_text(ci.label_instances) as l(key, value) where ${where} group by l.key`
+        : `select label as value, count(*)::int as n
+             from (select distinct l.key as label, ${key} as key from ${from} cross join lateral jsonb_object_keys(ci.label_instances) as l(key) where ${where}) keyed group by label`;
+    const [groupedRows, labels, page] = await Promise.all([
+      this.dataSource.query(grouped, params) as Promise<Array<Record<string, string | number | null>>>,
+      this.dataSource.query(labelled, params) as Promise<Array<{ value: string; n: number }>>,
       options.countsOnly ? Promise.resolve({ hits: [], nextCursor: null }) : this.hits(query, options),
     ]);
     let total = 0;
     const facets = Object.fromEntries(FACET_DIMENSIONS.map((d) => [d, [] as Array<{ value: string; count: number }>])) as CatalogSearchPage['facets'];
-    for (const row of grouped) {
-      const dimension = dims.find(([name]) => Number(row[`g_${name}`]) === 0)?.[0] as FacetDimension | undefined;
-      if (dimension) facets[dimension].push({ value: String(row[dimension]), count: Number(row.n) });
-      else total = Number(row.n);
+    // A facet value can come in several rows (at dataset level, one per dataset key): their keys are distinct, so they add up.
+    const counts = new Map<FacetDimension, Map<string, number>>(FACET_DIMENSIONS.map((d) => [d, new Map()]));
+    const add = (dimension: FacetDimension, value: unknown, n: unknown) => counts.get(dimension)!.set(String(value), (counts.get(dimension)!.get(String(value)) ?? 0) + Number(n));
+    for (const row of groupedRows) {
+      const dimension = dims.find(([name]) => Number(row[`g_${name}`]) === 0 && !sameAsKey.has(name))?.[0] as FacetDimension | undefined;
+      if (dimension) add(dimension, row[dimension], row.n);
+      else {
+        total += Number(row.n);
+        for (const name of sameAsKey) add(name as FacetDimension, row[name], row.n);
+      }
     }
+    for (const [dimension, values] of counts) facets[dimension] = [...values].map(([value, count]) => ({ value, count }));
     facets.label = labels.map((r) => ({ value: r.value, count: r.n }));
     for (const dimension of FACET_DIMENSIONS) facets[dimension].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
     return { total, facets, hits: page.hits, nextCursor: page.nextCursor };
@@ -126,11 +157,14 @@ export class TypeormCatalogRepository implements CatalogRepository {
     const sortSql = SORTS[options.sort ?? 'key'] || key;
     const cursor = decodeCursor(options.cursor);
     const single = options.level === 'instance';
-    const sortValue = single ? sortSql : `min(${sortSql})`;
-    const after = cursor ? `and (${sortValue}, ${key}) > ($${params.push(cursor[0])}, $${params.push(cursor[1])})` : '';
+    // Sorted by key, a group's sort value is its key: no aggregate, so the page can come straight off a key index.
+    const byKey = sortSql === key;
+    const sortValue = single || byKey ? sortSql : `min(${sortSql})`;
+    const afterSort = cursor ? `$${params.push(cursor[0])}` : '';
+    const after = cursor ? `and (${sortValue}, ${key}) > (${afterSort}, $${params.push(cursor[1])})` : '';
     const pick = (column: string) => (single ? column : `min(${column})`);
-    const rows: any[] = await this.dataSource.query(
-      `select ${key} as key, ${sortValue} as sort_value,
+    // Instances come from their rows, in an index's order; groups from the cells, whose instances they add up.
+    const select = `select ${key} as key, ${sortValue} as sort_value,
               ${pick(`o.slug || '/' || d.slug`)} as dataset, ${pick('d.title')} as dataset_title, ${pick('o.slug')} as organization,
               ${pick('v.number')} as version, ${pick('v.protocol')} as protocol,
               ${options.level === 'dataset' ? 'null' : pick('ci.study_instance_uid')} as study_uid,
@@ -139,14 +173,27 @@ export class TypeormCatalogRepository implements CatalogRepository {
               ${pick('ci.modality')} as modality, ${pick('ci.body_part')} as body_part, ${pick('ci.manufacturer')} as manufacturer,
               ${pick('ci.manufacturer_model')} as model, ${pick('ci.sex')} as sex, ${pick('ci.age')} as age, ${pick('ci.slice_thickness')} as slice_thickness,
               ${pick('ci.rows')} as rows, ${pick('ci.columns')} as columns, ${pick('ci.transfer_syntax')} as transfer_syntax,
-              ${single ? '1' : 'count(*)::int'} as instances, ${single ? 'ci.labels' : `'{}'::jsonb`} as labels
-         from ${catalogFrom()}
-        where ${where} ${single ? after : ''}
-        ${single ? '' : `group by ${key} having true ${after}`}
-        order by ${sortValue}, ${key}
-        limit ${options.limit + 1}`,
-      params,
-    );
+              ${single ? '1' : 'sum(ci.instances)::int'} as instances, ${single ? 'ci.labels' : `'{}'::jsonb`} as labels`;
+    let sql: string;
+    if (!single) {
+      sql = `${select} from ${cellsFrom(query)} where ${where} ${byKey ? after : ''} group by ${key} having true ${byKey ? '' : after} order by ${sortValue}, ${key} limit ${options.limit + 1}`;
+    } else if (options.sort === 'dataset') {
+      // Dataset by dataset in slug order (a dataset's slug is unique), each one's latest version read in path order
+      // off its primary key (within one version, path order is key order), until the page is full: the (dataset, key)
+      // order without sorting every match. The dataset-level filters pick the versions first.
+      const versionFilters = catalogWhere({ protocol: query.protocol, dataset: query.dataset, organization: query.organization, text: query.text }, params);
+      const from = cursor ? `and o.slug || '/' || d.slug >= ${afterSort}` : '';
+      sql = `select page.* from (
+            select ci.version_id, o.slug || '/' || d.slug as slug
+              from (select distinct on (dataset_id) id as version_id, dataset_id from imagora.dataset_versions order by dataset_id, number desc) ci
+              join imagora.dataset_versions v on v.id = ci.version_id join imagora.datasets d on d.id = ci.dataset_id join imagora.organizations o on o.id = d.organization_id
+             where ${versionFilters} ${from} order by 2) latest
+          cross join lateral (${select} from ${catalogFrom()} where ci.version_id = latest.version_id and ${where} ${after} order by ci.path limit ${options.limit + 1}) page
+         order by latest.slug, page.key limit ${options.limit + 1}`;
+    } else {
+      sql = `${select} from ${catalogFrom()} where ${where} ${after} order by ${sortValue}, ${key} limit ${options.limit + 1}`;
+    }
+    const rows: any[] = await this.dataSource.query(sql, params);
     const page = rows.slice(0, options.limit);
     if (!single && page.length) await this.attachLabels(query, options.level, page);
     const hits = page.map((r) => toHit(options.level, r));
@@ -160,9 +207,11 @@ export class TypeormCatalogRepository implements CatalogRepository {
     const where = catalogWhere(query, params);
     const key = KEY[level];
     params.push(rows.map((r) => r.key));
+    // Series and study keys are indexed on the cells; dataset keys are slugs, so the page's datasets are picked first.
+    const datasetKeys = (keys: string) => `ci.dataset_id in (select fd.id from imagora.datasets fd join imagora.organizations fo on fo.id = fd.organization_id where fo.slug || '/' || fd.slug = any(${keys}::text[]))`;
     const sums: Array<{ key: string; label: string; n: number }> = await this.dataSource.query(
-      `select ${key} as key, l.key as label, sum(l.value::int)::int as n from ${catalogFrom()} cross join lateral jsonb_each_text(ci.labels) as l(key, value)
-        where ${where} and ${key} = any($${params.length}::text[]) group by 1, 2`,
+      `select ${key} as key, l.key as label, sum(l.value::int)::int as n from ${cellsFrom(query)} cross join lateral jsonb_each_text(ci.label_sums) as l(key, value)
+        where ${where} and ${key} = any($${params.length}::text[]) ${level === 'dataset' ? `and ${datasetKeys(`$${params.length}`)}` : ''} group by 1, 2`,
       params,
     );
     const byKey = new Map(rows.map((r) => [String(r.key), r]));

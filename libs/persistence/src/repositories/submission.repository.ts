@@ -10,6 +10,7 @@ import {
   SubmissionRepository,
   SubmissionState,
 } from '@imagora/domain';
+import { summarizeDatasetCatalog } from './catalog-cells';
 import { CatalogInstanceEntity, DatasetVersionEntity, DatasetVersionFileEntity, SubmissionEntity, SubmissionEventEntity, SubmissionFileEntity } from '../entities';
 
 const INSERT_BATCH = 1000;
@@ -208,12 +209,10 @@ export class TypeormSubmissionRepository implements SubmissionRepository {
  */
 export async function markLatestVersion(manager: EntityManager, datasetId: string): Promise<void> {
   await manager.query(`select pg_advisory_xact_lock(hashtext('dataset-version:' || $1))`, [datasetId]);
-  await manager.query(
-    `update imagora.catalog_instances ci set is_latest = (ci.version_id = latest.id)
-       from (select id from imagora.dataset_versions where dataset_id = $1 order by number desc limit 1) latest
-      where ci.dataset_id = $1 and ci.is_latest is distinct from (ci.version_id = latest.id)`,
-    [datasetId],
-  );
+  const [latest] = await manager.query(`select id from imagora.dataset_versions where dataset_id = $1 order by number desc limit 1`, [datasetId]);
+  if (!latest) return;
+  await manager.query(`update imagora.catalog_instances ci set is_latest = (ci.version_id = $2) where ci.dataset_id = $1 and ci.is_latest is distinct from (ci.version_id = $2)`, [datasetId, latest.id]);
+  await summarizeDatasetCatalog(manager, datasetId, latest.id);
 }
 
 function catalogRow(versionId: string, datasetId: string, row: { path: string; sha256: string; attributes: CatalogAttributes }) {

@@ -1,0 +1,106 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { IMAGORA_SCHEMA } from '../schema';
+import { DatasetVersionEntity } from './dataset-version.entity';
+
+/**
+ * Released instances summarized at release time (see catalog-cells.ts): the instances of one version, study and
+ * series that share every attribute search filters or facets on, so that facet counts and study/series/dataset
+ * level answers add up thousands of cells instead of a million instance rows. Column names match
+ * catalog_instances' so one WHERE clause reads both.
+ */
+abstract class CatalogCellColumns {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id!: string;
+
+  @Column({ name: 'version_id', type: 'uuid' })
+  versionId!: string;
+
+  @Column({ name: 'dataset_id', type: 'uuid' })
+  datasetId!: string;
+
+  // Mirrors catalog_instances.is_latest for the version's rows (kept by markLatestVersion).
+  @Column({ name: 'is_latest', type: 'boolean', default: false })
+  isLatest!: boolean;
+
+  @Column({ name: 'study_instance_uid', type: 'text', nullable: true })
+  studyInstanceUid!: string | null;
+
+  @Column({ name: 'series_instance_uid', type: 'text', nullable: true })
+  seriesInstanceUid!: string | null;
+
+  // The instance's path when it lacks a study or series UID: its study/series key is then its path, so it is a cell of its own.
+  @Column({ type: 'text', nullable: true })
+  path!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  modality!: string | null;
+
+  @Column({ name: 'body_part', type: 'text', nullable: true })
+  bodyPart!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  manufacturer!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  sex!: string | null;
+
+  @Column({ name: 'age_years', type: 'integer', nullable: true })
+  ageYears!: number | null;
+
+  @Column({ type: 'integer' })
+  instances!: number;
+
+  // The smallest value among the cell's instances of what hits show but search does not group by (a hit shows the minimum).
+  @Column({ name: 'manufacturer_model', type: 'text', nullable: true })
+  manufacturerModel!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  age!: string | null;
+
+  @Column({ name: 'slice_thickness', type: 'double precision', nullable: true })
+  sliceThickness!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  rows!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  columns!: number | null;
+
+  @Column({ name: 'transfer_syntax', type: 'text', nullable: true })
+  transferSyntax!: string | null;
+
+  // Per label id: how many of the cell's instances carry it (facet counts) and how many annotations they hold (hit labels).
+  @Column({ name: 'label_instances', type: 'jsonb' })
+  labelInstances!: Record<string, number>;
+
+  @Column({ name: 'label_sums', type: 'jsonb' })
+  labelSums!: Record<string, number>;
+}
+
+// Cells for queries without a label filter.
+@Entity({ name: 'catalog_cells', schema: IMAGORA_SCHEMA })
+@Index('catalog_cells_dataset_idx', ['datasetId', 'versionId'])
+// Series and study hits in key order (expression indexes over the latest cells, created by hand in the migration).
+@Index('catalog_cells_latest_series_key_idx', { synchronize: false })
+@Index('catalog_cells_latest_study_key_idx', { synchronize: false })
+export class CatalogCellEntity extends CatalogCellColumns {
+  @ManyToOne(() => DatasetVersionEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'version_id', foreignKeyConstraintName: 'catalog_cells_version_fk' })
+  version?: DatasetVersionEntity;
+}
+
+// The same cells split further by the instances' exact label counts, so a label filter (with its minimum) selects whole cells.
+@Entity({ name: 'catalog_label_cells', schema: IMAGORA_SCHEMA })
+@Index('catalog_label_cells_dataset_idx', ['datasetId', 'versionId'])
+// GIN over the label counts, as on catalog_instances; created by hand in the migration.
+@Index('catalog_label_cells_labels_idx', { synchronize: false })
+@Index('catalog_label_cells_latest_series_key_idx', { synchronize: false })
+@Index('catalog_label_cells_latest_study_key_idx', { synchronize: false })
+export class CatalogLabelCellEntity extends CatalogCellColumns {
+  @Column({ type: 'jsonb', nullable: true })
+  labels!: Record<string, number> | null;
+
+  @ManyToOne(() => DatasetVersionEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'version_id', foreignKeyConstraintName: 'catalog_label_cells_version_fk' })
+  version?: DatasetVersionEntity;
+}
