@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { IMAGORA_SCHEMA } from '../schema';
 import { DatasetVersionEntity } from './dataset-version.entity';
 
@@ -50,6 +50,20 @@ abstract class CatalogCellColumns {
   @Column({ type: 'integer' })
   instances!: number;
 
+  // The smallest id among the cells of this version and series key (study key), and how many cells that is; set in
+  // the transaction that writes the cells, right after them (see cellKeysSql).
+  @Column({ name: 'series_no', type: 'bigint', nullable: true })
+  seriesNo!: string | null;
+
+  @Column({ name: 'series_cells', type: 'integer', nullable: true })
+  seriesCells!: number | null;
+
+  @Column({ name: 'study_no', type: 'bigint', nullable: true })
+  studyNo!: string | null;
+
+  @Column({ name: 'study_cells', type: 'integer', nullable: true })
+  studyCells!: number | null;
+
   // The smallest value among the cell's instances of what hits show but search does not group by (a hit shows the minimum).
   @Column({ name: 'manufacturer_model', type: 'text', nullable: true })
   manufacturerModel!: string | null;
@@ -80,9 +94,9 @@ abstract class CatalogCellColumns {
 // Cells for queries without a label filter.
 @Entity({ name: 'catalog_cells', schema: IMAGORA_SCHEMA })
 @Index('catalog_cells_dataset_idx', ['datasetId', 'versionId'])
-// Series and study hits in key order (expression indexes over the latest cells, created by hand in the migration).
-@Index('catalog_cells_latest_series_key_idx', { synchronize: false })
-@Index('catalog_cells_latest_study_key_idx', { synchronize: false })
+// Series and study hits in key order (expression indexes, created by hand in the migration).
+@Index('catalog_cells_series_key_idx', { synchronize: false })
+@Index('catalog_cells_study_key_idx', { synchronize: false })
 export class CatalogCellEntity extends CatalogCellColumns {
   @ManyToOne(() => DatasetVersionEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'version_id', foreignKeyConstraintName: 'catalog_cells_version_fk' })
@@ -94,13 +108,47 @@ export class CatalogCellEntity extends CatalogCellColumns {
 @Index('catalog_label_cells_dataset_idx', ['datasetId', 'versionId'])
 // GIN over the label counts, as on catalog_instances; created by hand in the migration.
 @Index('catalog_label_cells_labels_idx', { synchronize: false })
-@Index('catalog_label_cells_latest_series_key_idx', { synchronize: false })
-@Index('catalog_label_cells_latest_study_key_idx', { synchronize: false })
+@Index('catalog_label_cells_series_key_idx', { synchronize: false })
+@Index('catalog_label_cells_study_key_idx', { synchronize: false })
 export class CatalogLabelCellEntity extends CatalogCellColumns {
   @Column({ type: 'jsonb', nullable: true })
   labels!: Record<string, number> | null;
 
   @ManyToOne(() => DatasetVersionEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'version_id', foreignKeyConstraintName: 'catalog_label_cells_version_fk' })
+  version?: DatasetVersionEntity;
+}
+
+// Per version, each facet value's instances, series and studies (dimension '' the version's total): the counts of a
+// search without instance filters (see versionFacetsSql).
+@Entity({ name: 'catalog_version_facets', schema: IMAGORA_SCHEMA })
+@Index('catalog_version_facets_dataset_idx', ['datasetId', 'versionId'])
+export class CatalogVersionFacetEntity {
+  @PrimaryColumn({ name: 'version_id', type: 'uuid' })
+  versionId!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  dimension!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  value!: string;
+
+  @Column({ name: 'dataset_id', type: 'uuid' })
+  datasetId!: string;
+
+  @Column({ name: 'is_latest', type: 'boolean', default: false })
+  isLatest!: boolean;
+
+  @Column({ type: 'integer' })
+  instances!: number;
+
+  @Column({ type: 'integer' })
+  series!: number;
+
+  @Column({ type: 'integer' })
+  studies!: number;
+
+  @ManyToOne(() => DatasetVersionEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'version_id', foreignKeyConstraintName: 'catalog_version_facets_version_fk' })
   version?: DatasetVersionEntity;
 }

@@ -1,6 +1,6 @@
 import { ApiKeyEntity } from './api-key.entity';
 import { AuditEventEntity } from './audit-event.entity';
-import { CatalogCellEntity, CatalogLabelCellEntity } from './catalog-cell.entity';
+import { CatalogCellEntity, CatalogLabelCellEntity, CatalogVersionFacetEntity } from './catalog-cell.entity';
 import { CatalogInstanceEntity } from './catalog-instance.entity';
 import { CohortEntity, CohortMemberEntity } from './cohort.entity';
 import { AccessRequestEntity, AgreementAcceptanceEntity } from './dataset-access.entity';
@@ -27,6 +27,7 @@ export {
   CatalogCellEntity,
   CatalogInstanceEntity,
   CatalogLabelCellEntity,
+  CatalogVersionFacetEntity,
   DatasetEntity,
   DatasetVersionEntity,
   DatasetVersionFileEntity,
@@ -56,6 +57,7 @@ export const ENTITIES = [
   CatalogInstanceEntity,
   CatalogCellEntity,
   CatalogLabelCellEntity,
+  CatalogVersionFacetEntity,
   SubmissionEntity,
   SubmissionEventEntity,
   SubmissionFileEntity,

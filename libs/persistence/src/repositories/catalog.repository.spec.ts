@@ -517,4 +517,56 @@ describe('TypeormCatalogRepository on real PostgreSQL, against an in-memory orac
       await runner.release();
     }
   });
+
+  it('counts from the summary cells and pages off indexes in each sort order (EXPLAIN of the statements search issues)', async () => {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      // A catalog this small reads faster whole and sorts in no time: make the planner show what it would use.
+      await runner.query('set enable_seqscan = off');
+      await runner.query('set enable_sort = off');
+      const plans = async (query: CatalogQuery, level: SearchLevel, sort?: string) => {
+        const statements: Array<[string, unknown[]]> = [];
+        const recorder = new Proxy(dataSource, {
+          get(target, property, receiver) {
+            if (property !== 'query') return Reflect.get(target, property, receiver);
+            return (sql: string, params: unknown[] = []) => {
+              statements.push([sql, params]);
+              return target.query(sql, params);
+            };
+          },
+        });
+        await new TypeormCatalogRepository(recorder).search(query, { level, limit: 10, sort, countsOnly: false });
+        const explained: string[] = [];
+        for (const [sql, params] of statements) explained.push((await runner.query(`explain ${sql}`, params)).map((r: Record<string, string>) => r['QUERY PLAN']).join('\n'));
+        // The facets, the label facet, then the page (and the page's label sums above instance level).
+        return explained;
+      };
+      const [facets, labels, instances] = await plans({ modality: ['CT'] }, 'instance');
+      for (const plan of [facets, labels]) {
+        expect(plan).toContain('catalog_cells');
+        expect(plan).not.toContain('catalog_instances');
+      }
+      expect(instances).toContain('catalog_instances_key_idx');
+      expect((await plans({ modality: ['CT'] }, 'instance', 'modality'))[2]).toContain('catalog_instances_modality_key_idx');
+      // By dataset: each latest version's rows in path order off the primary key, dataset by dataset.
+      expect((await plans({ sex: ['F'] }, 'instance', 'dataset'))[2]).toMatch(/Index Scan using \S+ on catalog_instances ci[\s\S]*Index Cond: \(version_id = /);
+      const labelled = await plans({ label: ['nodule'] }, 'series');
+      for (const plan of labelled) expect(plan).toContain('catalog_label_cells');
+      expect(labelled[0]).toContain('catalog_label_cells_labels_idx');
+      const series = await plans({ manufacturer: ['Philips'] }, 'series');
+      expect(series[2]).toContain('catalog_cells_series_key_idx');
+      expect(series[3]).toContain('catalog_cells_series_key_idx');
+      // Whole-version filters only: counted from the versions' facet rows, the study page off the study key index.
+      const versions = await plans({ organization: ['east-lab'] }, 'study');
+      expect(versions).toHaveLength(3);
+      expect(versions[0]).toContain('catalog_version_facets');
+      expect(versions[0]).not.toContain('catalog_cells');
+      expect(versions[1]).toContain('catalog_cells_study_key_idx');
+    } finally {
+      await runner.query('reset enable_seqscan');
+      await runner.query('reset enable_sort');
+      await runner.release();
+    }
+  });
 });

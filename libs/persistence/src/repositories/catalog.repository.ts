@@ -1,11 +1,12 @@
 import { DataSource } from 'typeorm';
 import { CatalogHit, CatalogQuery, CatalogRepository, CatalogSearchPage, Cohort, DownloadFile, FACET_DIMENSIONS, FacetDimension, SearchLevel } from '@imagora/domain';
 
+import { ATTRIBUTE_FACETS } from './catalog-cells';
+
 type Params = unknown[];
 
 
-const AGE_BAND = `case when ci.age_years is null then '(unknown)' when ci.age_years < 18 then '0-17' when ci.age_years < 30 then '18-29'
-  when ci.age_years >= 80 then '80+' else (ci.age_years / 10 * 10)::text || '-' || (ci.age_years / 10 * 10 + 9)::text end`;
+const AGE_BAND = ATTRIBUTE_FACETS.ageBand;
 
 const KEY: Record<SearchLevel, string> = {
   instance: `ci.version_id::text || ':' || ci.path`,
@@ -17,13 +18,17 @@ const KEY: Record<SearchLevel, string> = {
 
 const FACET_SQL: Record<Exclude<FacetDimension, 'label'>, string> = {
   protocol: 'v.protocol',
-  modality: `coalesce(ci.modality, '(unknown)')`,
-  bodyPart: `coalesce(ci.body_part, '(unknown)')`,
-  sex: `coalesce(ci.sex, '(unknown)')`,
-  ageBand: AGE_BAND,
-  manufacturer: `coalesce(ci.manufacturer, '(unknown)')`,
+  ...ATTRIBUTE_FACETS,
   dataset: `o.slug || '/' || d.slug`,
   organization: 'o.slug',
+};
+
+// Above instance level, what identifies a hit among the cells as a value cheap to hash (series and study numbers;
+// a dataset's one latest version, by its dataset id), and when a hit is a single cell (counted without deduplicating).
+const HIT_TOKEN: Record<Exclude<SearchLevel, 'instance'>, { token: string; alone: string }> = {
+  series: { token: 'ci.series_no', alone: 'ci.series_cells = 1' },
+  study: { token: 'ci.study_no', alone: 'ci.study_cells = 1' },
+  dataset: { token: 'ci.dataset_id', alone: 'false' },
 };
 
 const SORTS: Record<string, string> = { key: '', dataset: `o.slug || '/' || d.slug`, modality: `coalesce(ci.modality, '')` };
@@ -80,6 +85,17 @@ export function cellsFrom(query: CatalogQuery): string {
     join imagora.organizations o on o.id = d.organization_id`;
 }
 
+/** Whether the query filters on what varies between a version's instances (else whole versions match or not). */
+function filtersInstances(query: CatalogQuery): boolean {
+  return Boolean(
+    query.label?.length || query.modality?.length || query.bodyPart?.length || query.sex?.length || query.manufacturer?.length || query.ageMin !== undefined || query.ageMax !== undefined,
+  );
+}
+
+function emptyFacets(): CatalogSearchPage['facets'] {
+  return Object.fromEntries(FACET_DIMENSIONS.map((d) => [d, [] as Array<{ value: string; count: number }>])) as CatalogSearchPage['facets'];
+}
+
 function encodeCursor(values: [string, string]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
@@ -99,55 +115,97 @@ export class TypeormCatalogRepository implements CatalogRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async search(query: CatalogQuery, options: { level: SearchLevel; limit: number; cursor?: string; sort?: string; countsOnly: boolean }): Promise<CatalogSearchPage> {
-    const params: Params = [];
-    const where = catalogWhere(query, params);
-    const key = KEY[options.level];
-    const from = cellsFrom(query);
-    const dims = Object.entries(FACET_SQL);
-    // At dataset level the dataset facet is the key itself: its set is the key's set (listed once, or counted twice).
-    const sameAsKey = new Set(dims.filter(([, sql]) => sql === key).map(([name]) => name));
-    const flags = dims.map(([name, sql]) => `grouping(${sql}) as "g_${name}"`).join(', ');
-    const values = dims.map(([name, sql]) => `${sql} as "${name}"`).join(', ');
-    // The total (the grouping set without a dimension) and every facet but labels in one pass; labels and the page
-    // alongside, in parallel on the pool. At instance level every instance is its own key, so the matching cells'
-    // instances add up to the count of keys. Above it, a key may span cells: each set first lists its distinct
-    // (value, key) pairs by hashing, and counting those is count(distinct key) per value without sorting every cell.
-    const grouped =
-      options.level === 'instance'
-        ? `select ${values}, ${flags}, sum(ci.instances)::int as n from ${from} where ${where} group by grouping sets ((), ${dims.map(([, sql]) => `(${sql})`).join(', ')})`
-        : `select ${dims.map(([name]) => `"${name}"`).join(', ')}, ${dims.map(([name]) => `"g_${name}"`).join(', ')}, count(*)::int as n
-             from (select ${values}, ${flags} from ${from} where ${where} group by grouping sets ((${key}), ${dims
-                .filter(([name]) => !sameAsKey.has(name))
-                .map(([, sql]) => `(${sql}, ${key})`)
-                .join(', ')})) keyed
-            group by ${dims.map((_, i) => i + 1).join(', ')}, ${dims.map((_, i) => dims.length + i + 1).join(', ')}`;
-    const labelled =
-      options.level === 'instance'
-        ? `select l.key as value, sum(l.value::int)::int as n from ${from} cross join lateral jsonb_each_text(ci.label_instances) as l(key, value) where ${where} group by l.key`
-        : `select label as value, count(*)::int as n
-             from (select distinct l.key as label, ${key} as key from ${from} cross join lateral jsonb_object_keys(ci.label_instances) as l(key) where ${where}) keyed group by label`;
-    const [groupedRows, labels, page] = await Promise.all([
-      this.dataSource.query(grouped, params) as Promise<Array<Record<string, string | number | null>>>,
-      this.dataSource.query(labelled, params) as Promise<Array<{ value: string; n: number }>>,
+    // The counts and the page in parallel on the pool.
+    const [counts, page] = await Promise.all([
+      filtersInstances(query) ? this.cellCounts(query, options.level) : this.versionCounts(query, options.level),
       options.countsOnly ? Promise.resolve({ hits: [], nextCursor: null }) : this.hits(query, options),
     ]);
+    for (const dimension of FACET_DIMENSIONS) counts.facets[dimension].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+    return { total: counts.total, facets: counts.facets, hits: page.hits, nextCursor: page.nextCursor };
+  }
+
+  /** Total and facets from the matching cells (catalog-cells.ts). */
+  private async cellCounts(query: CatalogQuery, level: SearchLevel): Promise<Pick<CatalogSearchPage, 'total' | 'facets'>> {
+    const params: Params = [];
+    const where = catalogWhere(query, params);
+    const from = cellsFrom(query);
+    const dims = Object.entries(FACET_SQL);
+    const flags = dims.map(([name, sql]) => `grouping(${sql}) as "g_${name}"`).join(', ');
+    const values = dims.map(([name, sql]) => `${sql} as "${name}"`).join(', ');
+    const columns = [...dims.map(([name]) => `"${name}"`), ...dims.map(([name]) => `"g_${name}"`)].join(', ');
+    const positions = dims.map((_, i) => `${i + 1}, ${dims.length + i + 1}`).join(', ');
+    const sets = (token?: string) => dims.map(([, sql]) => `(${sql}${token ? `, ${token}` : ''})`).join(', ');
+    // The total (the grouping set without a dimension) and every facet but labels in one pass, labels alongside.
+    // At instance level every instance is its own key, so the matching cells' instances add up to the count of keys.
+    // Above it a hit is counted once: a hit that is one cell alone counts as that cell; the cells of hits that span
+    // several first list their distinct (value, hit) pairs, by hashing.
+    let grouped: string;
+    let labelled: string;
+    if (level === 'instance') {
+      grouped = `select ${values}, ${flags}, sum(ci.instances)::int as n from ${from} where ${where} group by grouping sets ((), ${sets()})`;
+      labelled = `select l.key as value, sum(l.value::int)::int as n from ${from} cross join lateral jsonb_each_text(ci.label_instances) as l(key, value) where ${where} group by l.key`;
+    } else {
+      const { token, alone } = HIT_TOKEN[level];
+      grouped = `select ${columns}, sum(n)::int as n from (
+          select ${values}, ${flags}, count(*) as n from ${from} where ${where} and ${alone} group by grouping sets ((), ${sets()})
+          union all
+          select ${columns}, count(*) from (select ${values}, ${flags} from ${from} where ${where} and not (${alone}) group by grouping sets ((${token}), ${sets(token)})) keyed group by ${positions}
+        ) counted group by ${positions}`;
+      const labels = `${from} cross join lateral jsonb_object_keys(ci.label_instances) as l(key)`;
+      labelled = `select value, sum(n)::int as n from (
+          select l.key as value, count(*) as n from ${labels} where ${where} and ${alone} group by 1
+          union all
+          select value, count(*) from (select distinct l.key as value, ${token} from ${labels} where ${where} and not (${alone})) keyed group by 1
+        ) counted group by value`;
+    }
+    const [groupedRows, labels] = await Promise.all([
+      this.dataSource.query(grouped, params) as Promise<Array<Record<string, string | number | null>>>,
+      this.dataSource.query(labelled, params) as Promise<Array<{ value: string; n: number }>>,
+    ]);
     let total = 0;
-    const facets = Object.fromEntries(FACET_DIMENSIONS.map((d) => [d, [] as Array<{ value: string; count: number }>])) as CatalogSearchPage['facets'];
-    // A facet value can come in several rows (at dataset level, one per dataset key): their keys are distinct, so they add up.
-    const counts = new Map<FacetDimension, Map<string, number>>(FACET_DIMENSIONS.map((d) => [d, new Map()]));
-    const add = (dimension: FacetDimension, value: unknown, n: unknown) => counts.get(dimension)!.set(String(value), (counts.get(dimension)!.get(String(value)) ?? 0) + Number(n));
+    const facets = emptyFacets();
     for (const row of groupedRows) {
-      const dimension = dims.find(([name]) => Number(row[`g_${name}`]) === 0 && !sameAsKey.has(name))?.[0] as FacetDimension | undefined;
-      if (dimension) add(dimension, row[dimension], row.n);
-      else {
-        total += Number(row.n);
-        for (const name of sameAsKey) add(name as FacetDimension, row[name], row.n);
+      const dimension = dims.find(([name]) => Number(row[`g_${name}`]) === 0)?.[0] as FacetDimension | undefined;
+      if (dimension) facets[dimension].push({ value: String(row[dimension]), count: Number(row.n) });
+      else total = Number(row.n);
+    }
+    facets.label = labels.map((r) => ({ value: r.value, count: r.n }));
+    return { total, facets };
+  }
+
+  /**
+   * Total and facets of a query that filters whole versions only (protocol, dataset, organization, text), from the
+   * versions' facet counts. At dataset level each (dimension, value) row is one dataset: its one latest version.
+   */
+  private async versionCounts(query: CatalogQuery, level: SearchLevel): Promise<Pick<CatalogSearchPage, 'total' | 'facets'>> {
+    const params: Params = [];
+    const where = catalogWhere(query, params);
+    const measure = { instance: 'ci.instances', series: 'ci.series', study: 'ci.studies', dataset: '1' }[level];
+    const byVersion = { protocol: FACET_SQL.protocol, dataset: FACET_SQL.dataset, organization: FACET_SQL.organization };
+    const rows: Array<Record<string, string | number>> = await this.dataSource.query(
+      `select ci.dimension, ci.value, ${Object.entries(byVersion).map(([name, sql]) => `${sql} as "${name}", grouping(${sql}) as "g_${name}"`).join(', ')}, grouping(ci.value) as g_value, sum(${measure})::int as n
+         from imagora.catalog_version_facets ci
+         join imagora.dataset_versions v on v.id = ci.version_id and ci.is_latest
+         join imagora.datasets d on d.id = ci.dataset_id
+         join imagora.organizations o on o.id = d.organization_id
+        where ${where}
+        group by grouping sets ((ci.dimension, ci.value), ${Object.values(byVersion).map((sql) => `(ci.dimension, ${sql})`).join(', ')})`,
+      params,
+    );
+    let total = 0;
+    const facets = emptyFacets();
+    for (const row of rows) {
+      // Dimension '' is each version's total: the total, and the counts per protocol, dataset and organization.
+      const whole = row.dimension === '';
+      if (Number(row.g_value) === 0) {
+        if (whole) total = Number(row.n);
+        else facets[row.dimension as FacetDimension].push({ value: String(row.value), count: Number(row.n) });
+      } else if (whole) {
+        const name = (Object.keys(byVersion) as Array<keyof typeof byVersion>).find((n) => Number(row[`g_${n}`]) === 0)!;
+        facets[name].push({ value: String(row[name]), count: Number(row.n) });
       }
     }
-    for (const [dimension, values] of counts) facets[dimension] = [...values].map(([value, count]) => ({ value, count }));
-    facets.label = labels.map((r) => ({ value: r.value, count: r.n }));
-    for (const dimension of FACET_DIMENSIONS) facets[dimension].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-    return { total, facets, hits: page.hits, nextCursor: page.nextCursor };
+    return { total, facets };
   }
 
   private async hits(query: CatalogQuery, options: { level: SearchLevel; limit: number; cursor?: string; sort?: string }): Promise<{ hits: CatalogHit[]; nextCursor: string | null }> {
