@@ -50,8 +50,7 @@ abstract class CatalogCellColumns {
   @Column({ type: 'integer' })
   instances!: number;
 
-  // The smallest id among the cells of this version and series key (study key), and how many cells that is; set in
-  // the transaction that writes the cells, right after them (see cellKeysSql).
+  // A number for the cell's version and series key (study key), and how many cells share it (see cellsSql).
   @Column({ name: 'series_no', type: 'bigint', nullable: true })
   seriesNo!: string | null;
 
@@ -83,12 +82,6 @@ abstract class CatalogCellColumns {
   @Column({ name: 'transfer_syntax', type: 'text', nullable: true })
   transferSyntax!: string | null;
 
-  // Per label id: how many of the cell's instances carry it (facet counts) and how many annotations they hold (hit labels).
-  @Column({ name: 'label_instances', type: 'jsonb' })
-  labelInstances!: Record<string, number>;
-
-  @Column({ name: 'label_sums', type: 'jsonb' })
-  labelSums!: Record<string, number>;
 }
 
 // Cells for queries without a label filter.
@@ -98,12 +91,20 @@ abstract class CatalogCellColumns {
 @Index('catalog_cells_series_key_idx', { synchronize: false })
 @Index('catalog_cells_study_key_idx', { synchronize: false })
 export class CatalogCellEntity extends CatalogCellColumns {
+  // Per label id: how many of the cell's instances carry it (facet counts) and how many annotations they hold (hit labels).
+  @Column({ name: 'label_instances', type: 'jsonb' })
+  labelInstances!: Record<string, number>;
+
+  @Column({ name: 'label_sums', type: 'jsonb' })
+  labelSums!: Record<string, number>;
+
   @ManyToOne(() => DatasetVersionEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'version_id', foreignKeyConstraintName: 'catalog_cells_version_fk' })
   version?: DatasetVersionEntity;
 }
 
-// The same cells split further by the instances' exact label counts, so a label filter (with its minimum) selects whole cells.
+// The same cells split further by the instances' exact label counts, so a label filter (with its minimum) selects
+// whole cells; each label's instances and annotations are then the cell's instances and its count times them.
 @Entity({ name: 'catalog_label_cells', schema: IMAGORA_SCHEMA })
 @Index('catalog_label_cells_dataset_idx', ['datasetId', 'versionId'])
 // GIN over the label counts, as on catalog_instances; created by hand in the migration.

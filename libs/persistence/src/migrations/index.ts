@@ -4,8 +4,7 @@ import { ProtocolRegistry1796112995268 } from './1796112995268-protocol-registry
 import { DatasetsAndSubmissions1796114009043 } from './1796114009043-datasets-and-submissions';
 import { CatalogCohortsAccess1796115007514 } from './1796115007514-catalog-cohorts-access';
 import { CatalogLatestFlag1796116901463 } from './1796116901463-catalog-latest-flag';
-import { CatalogCells1796124264649 } from './1796124264649-catalog-cells';
-import { CatalogVersionFacets1796124967440 } from './1796124967440-catalog-version-facets';
+import { CatalogSummaries1796125386721 } from './1796125386721-catalog-summaries';
 
 // Listed explicitly (no glob): a stray compiled .js next to a .ts can never be picked up twice.
-export const MIGRATIONS: Array<new () => MigrationInterface> = [AccessAndAudit1796112275336, ProtocolRegistry1796112995268, DatasetsAndSubmissions1796114009043, CatalogCohortsAccess1796115007514, CatalogLatestFlag1796116901463, CatalogCells1796124264649, CatalogVersionFacets1796124967440];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [AccessAndAudit1796112275336, ProtocolRegistry1796112995268, DatasetsAndSubmissions1796114009043, CatalogCohortsAccess1796115007514, CatalogLatestFlag1796116901463, CatalogSummaries1796125386721];

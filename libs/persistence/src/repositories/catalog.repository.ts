@@ -96,6 +96,21 @@ function emptyFacets(): CatalogSearchPage['facets'] {
   return Object.fromEntries(FACET_DIMENSIONS.map((d) => [d, [] as Array<{ value: string; count: number }>])) as CatalogSearchPage['facets'];
 }
 
+/** Each label's instances and annotations in the cells cellsFrom reads (`l` per label; see catalog-cells.ts). */
+function cellLabels(query: CatalogQuery) {
+  return query.label?.length
+    ? {
+        keys: `jsonb_object_keys(ci.labels) as l(key)`,
+        instances: { lateral: `jsonb_object_keys(ci.labels) as l(key)`, instances: 'ci.instances' },
+        sums: { lateral: `jsonb_each_text(ci.labels) as l(key, value)`, annotations: 'l.value::int * ci.instances' },
+      }
+    : {
+        keys: `jsonb_object_keys(ci.label_instances) as l(key)`,
+        instances: { lateral: `jsonb_each_text(ci.label_instances) as l(key, value)`, instances: 'l.value::int' },
+        sums: { lateral: `jsonb_each_text(ci.label_sums) as l(key, value)`, annotations: 'l.value::int' },
+      };
+}
+
 function encodeCursor(values: [string, string]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
@@ -143,7 +158,8 @@ export class TypeormCatalogRepository implements CatalogRepository {
     let labelled: string;
     if (level === 'instance') {
       grouped = `select ${values}, ${flags}, sum(ci.instances)::int as n from ${from} where ${where} group by grouping sets ((), ${sets()})`;
-      labelled = `select l.key as value, sum(l.value::int)::int as n from ${from} cross join lateral jsonb_each_text(ci.label_instances) as l(key, value) where ${where} group by l.key`;
+      const { lateral, instances } = cellLabels(query).instances;
+      labelled = `select l.key as value, sum(${instances})::int as n from ${from} cross join lateral ${lateral} where ${where} group by l.key`;
     } else {
       const { token, alone } = HIT_TOKEN[level];
       grouped = `select ${columns}, sum(n)::int as n from (
@@ -151,7 +167,7 @@ export class TypeormCatalogRepository implements CatalogRepository {
           union all
           select ${columns}, count(*) from (select ${values}, ${flags} from ${from} where ${where} and not (${alone}) group by grouping sets ((${token}), ${sets(token)})) keyed group by ${positions}
         ) counted group by ${positions}`;
-      const labels = `${from} cross join lateral jsonb_object_keys(ci.label_instances) as l(key)`;
+      const labels = `${from} cross join lateral ${cellLabels(query).keys}`;
       labelled = `select value, sum(n)::int as n from (
           select l.key as value, count(*) as n from ${labels} where ${where} and ${alone} group by 1
           union all
@@ -268,7 +284,7 @@ export class TypeormCatalogRepository implements CatalogRepository {
     // Series and study keys are indexed on the cells; dataset keys are slugs, so the page's datasets are picked first.
     const datasetKeys = (keys: string) => `ci.dataset_id in (select fd.id from imagora.datasets fd join imagora.organizations fo on fo.id = fd.organization_id where fo.slug || '/' || fd.slug = any(${keys}::text[]))`;
     const sums: Array<{ key: string; label: string; n: number }> = await this.dataSource.query(
-      `select ${key} as key, l.key as label, sum(l.value::int)::int as n from ${cellsFrom(query)} cross join lateral jsonb_each_text(ci.label_sums) as l(key, value)
+      `select ${key} as key, l.key as label, sum(${cellLabels(query).sums.annotations})::int as n from ${cellsFrom(query)} cross join lateral ${cellLabels(query).sums.lateral}
         where ${where} and ${key} = any($${params.length}::text[]) ${level === 'dataset' ? `and ${datasetKeys(`$${params.length}`)}` : ''} group by 1, 2`,
       params,
     );
