@@ -1,13 +1,15 @@
 // npm run bench:search — catalog search latency, same run, same machine, same database:
 //   a fresh database on the local PostgreSQL (BENCH_DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432)
 //   seeded with fast bulk SQL: 500 datasets in 25 organizations, 50,000 series in 25,000 studies, 1,000,000 instances
-//   in the datasets' latest versions (plus superseded first versions of 40 datasets, which search must skip).
+//   in the datasets' latest versions (plus superseded first versions of 40 datasets, which search must skip), then
+//   per dataset what a release does once its rows are in (markLatestVersion: the latest flag and the summary cells
+//   that search counts from, by the repository's own statements).
 //   Every series takes the attributes of one real corpus header read with scanDicomHeader (modality, body part,
 //   manufacturer, model, rows/columns, slice thickness, transfer syntax, SOP class), varied by a realistic spread of
 //   manufacturers, patient sex and age, and annotation counts per label.
 //   Then the real hub (`imagora serve` as a child process on that database) answers 10 representative faceted
 //   queries through the HTTP API, and the exact SQL statements the repository issues for each query (recorded from
-//   the repository itself) run straight on PostgreSQL over one connection: p50/p95 of both.
+//   the repository itself) run straight on PostgreSQL over one connection with the hub's session settings: p50/p95 of both.
 // Knobs: BENCH_INSTANCES (1000000), BENCH_RUNS (20), BENCH_KEEP=1 keeps the database.
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
