@@ -1,7 +1,6 @@
-// Record ids seen so far, as 64-bit fingerprints (two independent 32-bit string hashes) in an
-// open-addressing table of typed arrays: 16 bytes per slot instead of a Map entry plus the id string
-// (~70 bytes), and about 3x faster to fill. Two distinct ids are taken for one only when both hashes
-// collide: for a million ids the chance that any pair does is about n²/2⁶⁵ ≈ 3·10⁻⁸.
+// Strings seen so far (record ids, SOP Instance UIDs), as 64-bit fingerprints (fingerprint.ts) in an
+// open-addressing table of typed arrays: 16 bytes per slot instead of a Map entry plus the string
+// (~70 bytes), and about 3x faster to fill.
 // One Int32Array of four-int slots (hash a, hash b, value high + 1, value low): a probe touches one
 // cache line instead of one in each of three arrays (at a million ids the table is 32 MB, so each is a
 // miss). A zero third int marks an empty slot, so a fresh (zeroed) table needs no filling.
@@ -17,16 +16,11 @@ export class IdFingerprintSet {
     return this.count;
   }
 
-  /** Stores value (an integer in 0..2^53) under id and returns -1, or returns the value stored when the id was first seen. */
-  addOrGet(id: string, isNumber: boolean, value: number): number {
-    // FNV-1a and djb2 over the UTF-16 units; numbers are seeded apart so "1" and 1 differ.
-    let a = isNumber ? 0x050c5d1f : 0x811c9dc5 | 0;
-    let b = isNumber ? 7919 : 5381;
-    for (let index = 0; index < id.length; index++) {
-      const unit = id.charCodeAt(index);
-      a = Math.imul(a ^ unit, 16777619);
-      b = (Math.imul(b, 33) + unit) | 0;
-    }
+  /**
+   * Stores value (an integer in 0..2^53) under the fingerprint (a, b) and returns -1, or returns the
+   * value stored when the fingerprint was first seen.
+   */
+  addOrGet(a: number, b: number, value: number): number {
     const table = this.table;
     const mask = this.capacity - 1;
     for (let slot = a & mask; ; slot = (slot + 1) & mask) {
@@ -40,6 +34,18 @@ export class IdFingerprintSet {
         if (++this.count * 2 > this.capacity) this.grow();
         return -1;
       }
+      if (table[at] === a && table[at + 1] === b) return (high - 1) * TWO_32 + (table[at + 3] >>> 0);
+    }
+  }
+
+  /** The value stored under (a, b), or -1. */
+  get(a: number, b: number): number {
+    const table = this.table;
+    const mask = this.capacity - 1;
+    for (let slot = a & mask; ; slot = (slot + 1) & mask) {
+      const at = slot * SLOT;
+      const high = table[at + 2];
+      if (high === 0) return -1;
       if (table[at] === a && table[at + 1] === b) return (high - 1) * TWO_32 + (table[at + 3] >>> 0);
     }
   }

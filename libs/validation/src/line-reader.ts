@@ -15,63 +15,68 @@ const NEWLINE = 0x0a;
  * are decoded with one UTF-8 check and one decode (a newline byte never occurs inside a multi-byte
  * sequence, so a valid run of whole lines has valid lines) and split as a string: per-line buffers
  * and decodes cost more than the JSON parsing they feed. Only lines of an invalid run, and lines that
- * span chunks, are handled as bytes one by one. onChunk sees every byte (for checksums).
+ * span chunks, are handled as bytes one by one. Chunks are pushed (a stream here, worker messages in
+ * the record worker); the splitter never keeps a reference to a pushed chunk.
  */
-export async function readLines(stream: AsyncIterable<Buffer | string>, maxLineBytes: number, sink: LineSink, onChunk?: (chunk: Buffer) => void): Promise<void> {
-  let carry: Buffer[] = [];
-  let carryBytes = 0;
-  let skipping = false;
-  let skippedBytes = 0;
-  let lineNumber = 1;
+export class LineSplitter {
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  private skipping = false;
+  private skippedBytes = 0;
+  private lineNumber = 1;
 
-  const emitBytes = (bytes: Buffer) => {
-    if (bytes.length > maxLineBytes) sink.tooLong(lineNumber, bytes.length);
-    else sink.line(isUtf8(bytes) ? bytes.toString('utf8') : undefined, lineNumber);
-    lineNumber++;
-  };
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly sink: LineSink,
+  ) {}
 
-  for await (const raw of stream) {
-    const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
-    onChunk?.(chunk);
+  private emitBytes(bytes: Buffer): void {
+    if (bytes.length > this.maxLineBytes) this.sink.tooLong(this.lineNumber, bytes.length);
+    else this.sink.line(isUtf8(bytes) ? bytes.toString('utf8') : undefined, this.lineNumber);
+    this.lineNumber++;
+  }
+
+  push(chunk: Buffer): void {
+    const { maxLineBytes, sink } = this;
     let start = 0;
     const first = chunk.indexOf(NEWLINE);
     if (first < 0) {
       // No line ends in this chunk: it extends the current line.
-      if (skipping) skippedBytes += chunk.length;
-      else if (carryBytes + chunk.length > maxLineBytes) {
-        skipping = true;
-        skippedBytes = carryBytes + chunk.length;
-        carry = [];
-        carryBytes = 0;
+      if (this.skipping) this.skippedBytes += chunk.length;
+      else if (this.carryBytes + chunk.length > maxLineBytes) {
+        this.skipping = true;
+        this.skippedBytes = this.carryBytes + chunk.length;
+        this.carry = [];
+        this.carryBytes = 0;
       } else {
         // Copy: the stream may reuse its chunk buffers.
-        carry.push(Buffer.from(chunk));
-        carryBytes += chunk.length;
+        this.carry.push(Buffer.from(chunk));
+        this.carryBytes += chunk.length;
       }
-      continue;
+      return;
     }
     // Finish the line that started in an earlier chunk.
-    if (skipping) {
-      sink.tooLong(lineNumber++, skippedBytes + first);
-      skipping = false;
-      skippedBytes = 0;
+    if (this.skipping) {
+      sink.tooLong(this.lineNumber++, this.skippedBytes + first);
+      this.skipping = false;
+      this.skippedBytes = 0;
       start = first + 1;
-    } else if (carryBytes > 0) {
-      if (carryBytes + first > maxLineBytes) sink.tooLong(lineNumber++, carryBytes + first);
-      else emitBytes(Buffer.concat([...carry, chunk.subarray(0, first)]));
-      carry = [];
-      carryBytes = 0;
+    } else if (this.carryBytes > 0) {
+      if (this.carryBytes + first > maxLineBytes) sink.tooLong(this.lineNumber++, this.carryBytes + first);
+      else this.emitBytes(Buffer.concat([...this.carry, chunk.subarray(0, first)]));
+      this.carry = [];
+      this.carryBytes = 0;
       start = first + 1;
     }
     // The whole lines of this chunk: [start, last newline).
     const last = chunk.lastIndexOf(NEWLINE);
     if (last >= start) {
       const run = chunk.subarray(start, last);
-      if (isUtf8(run)) lineNumber = splitDecoded(run.toString('utf8'), lineNumber, maxLineBytes, sink);
+      if (isUtf8(run)) this.lineNumber = splitDecoded(run.toString('utf8'), this.lineNumber, maxLineBytes, sink);
       else {
         let lineStart = start;
         for (let end = chunk.indexOf(NEWLINE, lineStart); end >= 0 && end <= last; end = chunk.indexOf(NEWLINE, lineStart)) {
-          emitBytes(chunk.subarray(lineStart, end));
+          this.emitBytes(chunk.subarray(lineStart, end));
           lineStart = end + 1;
         }
       }
@@ -80,16 +85,34 @@ export async function readLines(stream: AsyncIterable<Buffer | string>, maxLineB
     if (start < chunk.length) {
       const rest = chunk.length - start;
       if (rest > maxLineBytes) {
-        skipping = true;
-        skippedBytes = rest;
+        this.skipping = true;
+        this.skippedBytes = rest;
       } else {
-        carry.push(Buffer.from(chunk.subarray(start)));
-        carryBytes = rest;
+        this.carry.push(Buffer.from(chunk.subarray(start)));
+        this.carryBytes = rest;
       }
     }
   }
-  if (skipping) sink.tooLong(lineNumber, skippedBytes);
-  else if (carryBytes > 0) emitBytes(Buffer.concat(carry));
+
+  /** The stream ended: its last line, if it had no newline. */
+  end(): void {
+    if (this.skipping) this.sink.tooLong(this.lineNumber, this.skippedBytes);
+    else if (this.carryBytes > 0) this.emitBytes(Buffer.concat(this.carry));
+    this.carry = [];
+    this.carryBytes = 0;
+    this.skipping = false;
+  }
+}
+
+/** Splits a whole stream into lines (see LineSplitter); onChunk sees every byte (for checksums). */
+export async function readLines(stream: AsyncIterable<Buffer | string>, maxLineBytes: number, sink: LineSink, onChunk?: (chunk: Buffer) => void): Promise<void> {
+  const splitter = new LineSplitter(maxLineBytes, sink);
+  for await (const raw of stream) {
+    const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+    onChunk?.(chunk);
+    splitter.push(chunk);
+  }
+  splitter.end();
 }
 
 // Emits the lines of decoded text (which ends just before a newline); returns the next line number.

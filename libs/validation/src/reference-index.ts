@@ -1,3 +1,6 @@
+import { fingerprint } from './fingerprint';
+import { IdFingerprintSet } from './id-fingerprint-set';
+
 // What the validator remembers between files, kept compact so 100,000 images and 1,000,000 records
 // fit in a few tens of MB: one small object per SOP Instance UID, and the references that could not
 // be resolved yet (their image may come later in the stream) in typed-array columns.
@@ -52,7 +55,9 @@ export interface PendingRecordReference {
 }
 
 export class ReferenceIndex {
-  private readonly instances = new Map<string, InstanceInfo>();
+  // SOP Instance UID fingerprint → position in instanceInfos.
+  private readonly instanceIds = new IdFingerprintSet();
+  private readonly instanceInfos: InstanceInfo[] = [];
   private readonly fileTable: string[] = [];
   private readonly fileIds = new Map<string, number>();
   // UIDs of pending references, interned: many records name the same image.
@@ -71,7 +76,7 @@ export class ReferenceIndex {
   private readonly objectColumns = { uid: new GrowingInt32(), file: new GrowingInt32() };
 
   get instanceCount(): number {
-    return this.instances.size;
+    return this.instanceInfos.length;
   }
 
   get pendingCount(): number {
@@ -94,14 +99,21 @@ export class ReferenceIndex {
 
   /** Indexes an instance; returns the one already indexed under this UID instead, if any. */
   addInstance(uid: string, info: InstanceInfo): InstanceInfo | undefined {
-    const existing = this.instances.get(uid);
-    if (existing) return existing;
-    this.instances.set(uid, info);
+    const print = fingerprint(uid);
+    const existing = this.instanceIds.addOrGet(print[0], print[1], this.instanceInfos.length);
+    if (existing >= 0) return this.instanceInfos[existing];
+    this.instanceInfos.push(info);
     return undefined;
   }
 
   instance(uid: string): InstanceInfo | undefined {
-    return this.instances.get(uid);
+    const print = fingerprint(uid);
+    return this.instanceByFingerprint(print[0], print[1]);
+  }
+
+  instanceByFingerprint(a: number, b: number): InstanceInfo | undefined {
+    const position = this.instanceIds.get(a, b);
+    return position < 0 ? undefined : this.instanceInfos[position];
   }
 
   private internPending(uid: string): number {
