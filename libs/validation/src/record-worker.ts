@@ -14,11 +14,11 @@ import { NdjsonRecordLines, RecordExtractor } from './record-extractor';
 
 const ROLE = 'imagora-record-worker';
 // Lines per group: large enough that a message costs little per line, small enough to share the work finely.
-const GROUP_LINES = 1024;
+const GROUP_LINES = 4096;
 // Groups the worker holds at once (one being done, the next one waiting).
-const WORKER_GROUPS = 2;
+const WORKER_GROUPS = 3;
 // Groups done or in flight that are not applied yet: bounds memory when the worker lags.
-const MAX_PENDING_GROUPS = 8;
+const MAX_PENDING_GROUPS = 16;
 // The compiled worker runs from dist/, where `@imagora/*` needs the alias hook (each thread has its own
 // module loader). Under ts-jest there is no compiled worker: every group is then done in this thread.
 const WORKER_FILE = path.join(__dirname, 'record-worker.js');
