@@ -12,11 +12,12 @@
 // that puts the objects into the page cache; every time is wall time from spawn to exit of the child, node startup
 // included. Throughput ratio CLI / baseline: goal ≥ 0.8.
 // Knobs: BENCH_DOWNLOAD_MB (400), BENCH_BIG_MB (16: size of the generated CT slices that make a quarter of the
-// bytes), BENCH_CONCURRENCY (8), BENCH_ROUNDS (5), BENCH_KEEP=1 keeps the temp folder.
+// bytes), BENCH_CONCURRENCY (8), BENCH_ROUNDS (5), BENCH_KEEP=1 keeps the temp folder, BENCH_CLI_NODE_OPTIONS (e.g.
+// --cpu-prof --cpu-prof-dir=DIR) passed to node for `imagora download`.
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { api, createDatabase, Proc, runCli, runNode, setUp, startHub, startS3, startWorker, waitFor } from './support/bench-processes';
+import { api, BIN, createDatabase, Proc, runCli, runNode, setUp, startHub, startS3, startWorker, waitFor } from './support/bench-processes';
 import { benchProtocol, buildDataset } from './support/corpus-dataset';
 
 const MiB = 1024 * 1024;
@@ -24,6 +25,7 @@ const TARGET_BYTES = Number(process.env.BENCH_DOWNLOAD_MB ?? 400) * MiB;
 const BIG_BYTES = Number(process.env.BENCH_BIG_MB ?? 16) * MiB;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const CLI_NODE_OPTIONS = process.env.BENCH_CLI_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
 
 // The baseline: what anyone would write with the manifest in hand. argv: hub, token, cohort, out, concurrency, mode
 // ("direct": the presigned URLs; "proxied": through the hub). Prints {files, bytes}.
@@ -139,7 +141,7 @@ async function main(): Promise<void> {
     };
     const cliDownload = async (): Promise<Sample> => {
       rmSync(out, { recursive: true, force: true });
-      const run = await runCli(['download', cohort.id, '--out', out, '--concurrency', String(CONCURRENCY), '--json'], cliEnv);
+      const run = await runNode([...CLI_NODE_OPTIONS, BIN, 'download', cohort.id, '--out', out, '--concurrency', String(CONCURRENCY), '--json'], cliEnv);
       if (run.code !== 0) throw new Error(`imagora download exited ${run.code}: ${run.stdout}\n${tails()}`);
       const summary = JSON.parse(run.stdout);
       if (summary.downloaded !== files || summary.bytes !== bytes || summary.failed.length) throw new Error(`imagora download: ${JSON.stringify(summary)}`);

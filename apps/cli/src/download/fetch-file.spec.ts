@@ -4,7 +4,7 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alreadyVerified, fetchFile, UrlRefusedError } from './fetch-file';
+import { alreadyVerified, fetchFile, localCopy, UrlRefusedError } from './fetch-file';
 import { ManifestFile } from './manifest';
 
 // A tiny object store: serves one body, honouring Range unless told not to, and records what it was asked.
@@ -100,6 +100,57 @@ describe(fetchFile.name, () => {
 
   it('refuses a body whose size differs from the manifest', async () => {
     await expect(fetchFile({ ...file(), size: body.length + 1 }, url, join(dir, 'x.dcm'), () => undefined)).rejects.toThrow(/size mismatch/);
+  });
+});
+
+describe(`${fetchFile.name} of a large file`, () => {
+  it('writes every byte in order when chunks arrive faster than the disk takes them', async () => {
+    // 24 MiB in 64 KiB writes: several batched writes and waits for the disk (4 MiB may be unwritten at once).
+    const big = randomBytes(24 << 20);
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-length': big.length });
+      let at = 0;
+      const more = () => {
+        while (at < big.length) {
+          const chunk = big.subarray(at, at + 65536);
+          at += chunk.length;
+          if (!response.write(chunk)) return void response.once('drain', more);
+        }
+        response.end();
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const dir = mkdtempSync(join(tmpdir(), 'imagora-fetch-big-'));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/big`;
+      const target = join(dir, 'big.dcm');
+      const file: ManifestFile = { path: 'a/v1/big.dcm', sha256: createHash('sha256').update(big).digest('hex'), size: big.length, mediaType: 'application/dicom', dataset: 'a', version: 1, url };
+      expect(await fetchFile(file, url, target, () => undefined)).toEqual({ resumedFrom: 0, received: big.length });
+      expect(readFileSync(target).equals(big)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe(localCopy.name, () => {
+  it('tells a verified copy from a different one and from none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imagora-local-'));
+    try {
+      const bytes = randomBytes(1000);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const target = join(dir, 'x');
+      expect(await localCopy(target, { size: 1000, sha256 })).toBe('absent');
+      writeFileSync(target, bytes);
+      expect(await localCopy(target, { size: 1000, sha256 })).toBe('verified');
+      expect(await localCopy(target, { size: 999, sha256 })).toBe('different');
+      writeFileSync(target, randomBytes(1000));
+      expect(await localCopy(target, { size: 1000, sha256 })).toBe('different');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

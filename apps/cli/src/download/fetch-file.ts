@@ -1,8 +1,6 @@
 import { createHash, Hash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { lstat, rename, rm, stat } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { createReadStream } from 'node:fs';
+import { FileHandle, lstat, open, rename, rm } from 'node:fs/promises';
 import { ManifestFile, PARTIAL_SUFFIX } from './manifest';
 
 // One file of a manifest: stream it from its presigned URL into <target>.partial, hashing as it arrives,
@@ -14,16 +12,94 @@ export class UrlRefusedError extends Error {}
 /** No byte for this long means a stalled connection: abort and retry. */
 const IDLE_MS = 60_000;
 
+/** Bytes received but not yet on disk above which reading waits for the disk. */
+const MAX_UNWRITTEN = 4 << 20;
+
+/**
+ * Writes chunks to a file as they arrive, one write in flight at a time: the chunks that arrive meanwhile go
+ * together in the next writev. No stream in between: per chunk, a push; per write, one call to the thread pool.
+ */
+class ChunkWriter {
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private inflight: Promise<void> | undefined;
+  private failure: unknown;
+  written = 0;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  /** Queues `chunk`; waits for the disk only when too much is queued. */
+  async push(chunk: Uint8Array): Promise<void> {
+    this.check();
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    this.inflight ??= this.drain();
+    if (this.pendingBytes >= MAX_UNWRITTEN) await this.inflight;
+  }
+
+  /** Every queued chunk on disk (or the write's error). */
+  async flush(): Promise<void> {
+    while (this.inflight) await this.inflight;
+    this.check();
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        let batch = this.pending;
+        let size = this.pendingBytes;
+        this.pending = [];
+        this.pendingBytes = 0;
+        // writev may write less than asked (rarely, for a regular file): write the rest.
+        for (;;) {
+          const { bytesWritten } = await this.handle.writev(batch);
+          this.written += bytesWritten;
+          if (bytesWritten >= size) break;
+          batch = remainder(batch, bytesWritten);
+          size -= bytesWritten;
+        }
+      }
+    } catch (error) {
+      this.failure = error;
+    } finally {
+      this.inflight = undefined;
+    }
+  }
+}
+
+/** `chunks` without their first `skip` bytes. */
+function remainder(chunks: Uint8Array[], skip: number): Uint8Array[] {
+  const rest: Uint8Array[] = [];
+  for (const chunk of chunks) {
+    if (skip >= chunk.length) skip -= chunk.length;
+    else {
+      rest.push(skip > 0 ? chunk.subarray(skip) : chunk);
+      skip = 0;
+    }
+  }
+  return rest;
+}
+
 export async function sha256OfFile(path: string, hash: Hash = createHash('sha256')): Promise<Hash> {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   return hash;
 }
 
+/** What `target` holds: exactly the file (same size and, hashed, the same sha256), something else, or nothing. */
+export async function localCopy(target: string, file: Pick<ManifestFile, 'size' | 'sha256'>): Promise<'verified' | 'different' | 'absent'> {
+  const info = await lstat(target).catch(() => undefined);
+  if (!info) return 'absent';
+  if (!info.isFile() || info.size !== file.size) return 'different';
+  return (await sha256OfFile(target)).digest('hex') === file.sha256 ? 'verified' : 'different';
+}
+
 /** Whether `target` already holds exactly the file: same size and, hashed, the same sha256. */
 export async function alreadyVerified(target: string, file: Pick<ManifestFile, 'size' | 'sha256'>): Promise<boolean> {
-  const info = await lstat(target).catch(() => undefined);
-  if (!info?.isFile() || info.size !== file.size) return false;
-  return (await sha256OfFile(target)).digest('hex') === file.sha256;
+  return (await localCopy(target, file)) === 'verified';
 }
 
 export interface FetchOutcome {
@@ -79,13 +155,9 @@ async function fetchInto(file: ManifestFile, url: string, target: string, onByte
   }
 
   const abort = new AbortController();
-  let idle: NodeJS.Timeout | undefined;
-  const touch = () => {
-    clearTimeout(idle);
-    idle = setTimeout(() => abort.abort(new Error(`no data for ${IDLE_MS / 1000} s`)), IDLE_MS);
-  };
+  // Re-armed with refresh() on every chunk: cheaper than a new timer per chunk.
+  const idle = setTimeout(() => abort.abort(new Error(`no data for ${IDLE_MS / 1000} s`)), IDLE_MS);
   try {
-    touch();
     let response = await fetch(url, { headers: offset > 0 ? { range: `bytes=${offset}-` } : {}, signal: abort.signal });
     if (offset > 0 && response.status === 416) {
       await response.body?.cancel();
@@ -115,22 +187,25 @@ async function fetchInto(file: ManifestFile, url: string, target: string, onByte
     }
     let received = 0;
     const running = hash;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        touch();
+    const handle = await open(partial, append ? 'a' : 'w');
+    const writer = new ChunkWriter(handle);
+    try {
+      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+        idle.refresh();
         running.update(chunk);
         received += chunk.length;
         onBytes(chunk.length);
-        callback(null, chunk);
-      },
-    });
-    try {
-      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), counter, createWriteStream(partial, { flags: append ? 'a' : 'w' }));
+        await writer.push(chunk);
+      }
+      await writer.flush();
     } catch (error) {
       // Keep what arrived: the next attempt continues from it, and its hash check catches any damage.
+      await writer.flush().catch(() => undefined);
       throw new Error(`transfer interrupted: ${(error as Error).message}`);
+    } finally {
+      await handle.close();
     }
-    const size = (await stat(partial)).size;
+    const size = (append ? offset : 0) + writer.written;
     const digest = running.digest('hex');
     if (size !== file.size || digest !== file.sha256) {
       await rm(partial, { force: true });

@@ -1,7 +1,7 @@
-import { lstat, mkdir, realpath, rm } from 'node:fs/promises';
+import { mkdir, realpath, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { createUploadProgress, UploadProgress } from '../upload/upload-progress';
-import { alreadyVerified, fetchFile, UrlRefusedError } from './fetch-file';
+import { fetchFile, localCopy, UrlRefusedError } from './fetch-file';
 import { checkManifest, Manifest, ManifestFile, PARTIAL_SUFFIX, targetPath } from './manifest';
 import { ManifestSource } from './manifest-source';
 
@@ -48,15 +48,30 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, lane));
 }
 
-/** Creates the file's folder and checks that, symbolic links resolved, it is still inside the output folder. */
-async function prepareFolder(root: string, target: string): Promise<void> {
-  const folder = dirname(target);
-  await mkdir(folder, { recursive: true });
-  const real = await realpath(folder);
-  const rel = relative(root, real);
-  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw new Error(`${folder} resolves to ${real}, outside ${root}`);
-  }
+/**
+ * Creates a file's folder and checks that, symbolic links resolved, it is still inside the output folder: once per
+ * folder and run (a cohort puts hundreds of files in one folder), and again after a failure.
+ */
+function folderPreparer(root: string): (target: string) => Promise<void> {
+  const prepared = new Map<string, Promise<void>>();
+  const prepare = async (folder: string) => {
+    await mkdir(folder, { recursive: true });
+    const real = await realpath(folder);
+    const rel = relative(root, real);
+    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+      throw new Error(`${folder} resolves to ${real}, outside ${root}`);
+    }
+  };
+  return (target) => {
+    const folder = dirname(target);
+    let ready = prepared.get(folder);
+    if (!ready) {
+      ready = prepare(folder);
+      ready.catch(() => prepared.delete(folder));
+      prepared.set(folder, ready);
+    }
+    return ready;
+  };
 }
 
 export async function runDownload(run: DownloadRun): Promise<DownloadSummary> {
@@ -71,6 +86,7 @@ export async function runDownload(run: DownloadRun): Promise<DownloadSummary> {
   const progress = run.progress ?? createUploadProgress();
   const summary: DownloadSummary = { cohort: manifest.cohort, files: manifest.files.length, bytes: 0, downloaded: 0, skipped: 0, replaced: 0, resumed: 0, transferred: 0, failed: [], manifestFetches: 0, seconds: 0 };
   const targets = new Map(manifest.files.map((f) => [f.path, targetPath(outDir, f.path)]));
+  const prepareFolder = folderPreparer(root);
 
   // Phase 1: what is already here (hashed, not trusted by size).
   const todo: ManifestFile[] = [];
@@ -78,17 +94,15 @@ export async function runDownload(run: DownloadRun): Promise<DownloadSummary> {
   let doneBytes = 0;
   await pool(manifest.files, run.concurrency, async (file) => {
     const target = targets.get(file.path)!;
-    try {
-      if (await alreadyVerified(target, file)) {
-        summary.skipped++;
-        doneBytes += file.size;
-        await rm(target + PARTIAL_SUFFIX, { force: true });
-        return;
-      }
-    } catch {
-      // Unreadable: download it again.
+    // Unreadable counts as different: download it again.
+    const local = await localCopy(target, file).catch(() => 'different' as const);
+    if (local === 'verified') {
+      summary.skipped++;
+      doneBytes += file.size;
+      await rm(target + PARTIAL_SUFFIX, { force: true });
+      return;
     }
-    if (await lstat(target).then(() => true, () => false)) present.add(file.path);
+    if (local === 'different') present.add(file.path);
     todo.push(file);
   });
 
@@ -105,7 +119,7 @@ export async function runDownload(run: DownloadRun): Promise<DownloadSummary> {
         const file = current.file;
         if (!file) throw new Error('no longer in the cohort’s manifest');
         if (file.sha256 !== planned.sha256 || file.size !== planned.size) throw new Error('the manifest changed its sha256 or size');
-        await prepareFolder(root, target);
+        await prepareFolder(target);
         const outcome = await fetchFile(file, file.url, target, (delta) => progress.bytes(delta));
         summary.transferred += outcome.received;
         if (outcome.resumedFrom > 0) summary.resumed++;
