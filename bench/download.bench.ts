@@ -9,9 +9,10 @@
 //       `fetch`, N at a time (no hashing, no resume, no retries);
 //   (c) the same plain fetch through the hub (`GET /api/v1/cohorts/{id}/files/{sha256}`, audited, Range-capable).
 // (a) and (b) are run BENCH_ROUNDS times, interleaved (the order alternates per round), after one unreported warm-up
-// pass that puts the objects into the page cache, and (c) once after them (only with BENCH_PROXIED=1: the hub loads the cohort's access breakdown and walks its file list for every file, so a
-// cohort of a thousand files takes minutes). Every time is
-// wall time from spawn to exit of the child, node startup included. Throughput ratio (a) / (b): goal ≥ 0.8.
+// pass that puts the objects into the page cache; (c) runs once after them, and only with BENCH_PROXIED=1: the hub
+// loads the cohort's access breakdown and walks its file list for every file, so a thousand files take minutes.
+// Every time is wall time from spawn to exit of the child, node startup included. Throughput ratio (a) / (b): goal
+// ≥ 0.8.
 // Knobs: BENCH_DOWNLOAD_MB (400), BENCH_BIG_MB (16: size of the generated CT slices that make a quarter of the
 // bytes), BENCH_CONCURRENCY (8), BENCH_ROUNDS (5), BENCH_KEEP=1 keeps the temp folder, BENCH_CLI_NODE_OPTIONS (e.g.
 // --cpu-prof --cpu-prof-dir=DIR) passed to node for `imagora download`.
