@@ -105,7 +105,7 @@ describe(fetchFile.name, () => {
 
 describe(`${fetchFile.name} of a large file`, () => {
   it('writes every byte in order when chunks arrive faster than the disk takes them', async () => {
-    // 24 MiB in 64 KiB writes: several batched writes and waits for the disk (4 MiB may be unwritten at once).
+    // 24 MiB in 64 KiB writes: several batched writes and waits for the disk (1 MiB may be unwritten at once).
     const big = randomBytes(24 << 20);
     const server = createServer((_request, response) => {
       response.writeHead(200, { 'content-length': big.length });

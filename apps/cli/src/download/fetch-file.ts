@@ -13,7 +13,7 @@ export class UrlRefusedError extends Error {}
 const IDLE_MS = 60_000;
 
 /** Bytes received but not yet on disk above which reading waits for the disk. */
-const MAX_UNWRITTEN = 4 << 20;
+const MAX_UNWRITTEN = 1 << 20;
 
 /**
  * Writes chunks to a file as they arrive, one write in flight at a time: the chunks that arrive meanwhile go
