@@ -78,11 +78,15 @@ export function catalogFrom(): string {
  * names, so catalogWhere selects whole cells: summing their instances counts exactly the instances catalogFrom would.
  * A label filter needs the cells split by label counts.
  */
-export function cellsFrom(query: CatalogQuery): string {
+export function cellsFrom(query: CatalogQuery, options: { names: boolean } = { names: true }): string {
   return `imagora.${query.label?.length ? 'catalog_label_cells' : 'catalog_cells'} ci
-    join imagora.dataset_versions v on v.id = ci.version_id and ci.is_latest
+    join imagora.dataset_versions v on v.id = ci.version_id and ci.is_latest${
+      options.names
+        ? `
     join imagora.datasets d on d.id = ci.dataset_id
-    join imagora.organizations o on o.id = d.organization_id`;
+    join imagora.organizations o on o.id = d.organization_id`
+        : ''
+    }`;
 }
 
 /** Whether the query filters on what varies between a version's instances (else whole versions match or not). */
@@ -143,8 +147,10 @@ export class TypeormCatalogRepository implements CatalogRepository {
   private async cellCounts(query: CatalogQuery, level: SearchLevel): Promise<Pick<CatalogSearchPage, 'total' | 'facets'>> {
     const params: Params = [];
     const where = catalogWhere(query, params);
-    const from = cellsFrom(query);
-    const dims = Object.entries(FACET_SQL);
+    const from = cellsFrom(query, { names: false });
+    // Protocol, dataset and organization are the version's: counted per version (hits of different versions are
+    // different hits, so their counts add up), then named and added up per protocol, dataset and organization.
+    const dims: Array<[string, string]> = [...Object.entries(ATTRIBUTE_FACETS), ['version', 'ci.version_id']];
     const flags = dims.map(([name, sql]) => `grouping(${sql}) as "g_${name}"`).join(', ');
     const values = dims.map(([name, sql]) => `${sql} as "${name}"`).join(', ');
     const columns = [...dims.map(([name]) => `"${name}"`), ...dims.map(([name]) => `"g_${name}"`)].join(', ');
@@ -174,17 +180,23 @@ export class TypeormCatalogRepository implements CatalogRepository {
           select value, count(*) from (select distinct l.key as value, ${token} from ${labels} where ${where} and not (${alone})) keyed group by 1
         ) counted group by value`;
     }
+    const named = `select counted.*, v.protocol, o.slug || '/' || d.slug as dataset, o.slug as organization from (${grouped}) counted
+      left join imagora.dataset_versions v on v.id = counted.version left join imagora.datasets d on d.id = v.dataset_id left join imagora.organizations o on o.id = d.organization_id`;
     const [groupedRows, labels] = await Promise.all([
-      this.dataSource.query(grouped, params) as Promise<Array<Record<string, string | number | null>>>,
+      this.dataSource.query(named, params) as Promise<Array<Record<string, string | number | null>>>,
       this.dataSource.query(labelled, params) as Promise<Array<{ value: string; n: number }>>,
     ]);
     let total = 0;
     const facets = emptyFacets();
+    const byVersion = { protocol: new Map<string, number>(), dataset: new Map<string, number>(), organization: new Map<string, number>() };
     for (const row of groupedRows) {
-      const dimension = dims.find(([name]) => Number(row[`g_${name}`]) === 0)?.[0] as FacetDimension | undefined;
-      if (dimension) facets[dimension].push({ value: String(row[dimension]), count: Number(row.n) });
+      const dimension = dims.find(([name]) => Number(row[`g_${name}`]) === 0)?.[0];
+      if (dimension === 'version') {
+        for (const [name, counts] of Object.entries(byVersion)) counts.set(String(row[name]), (counts.get(String(row[name])) ?? 0) + Number(row.n));
+      } else if (dimension) facets[dimension as FacetDimension].push({ value: String(row[dimension]), count: Number(row.n) });
       else total = Number(row.n);
     }
+    for (const [name, counts] of Object.entries(byVersion)) facets[name as FacetDimension] = [...counts].map(([value, count]) => ({ value, count }));
     facets.label = labels.map((r) => ({ value: r.value, count: r.n }));
     return { total, facets };
   }
