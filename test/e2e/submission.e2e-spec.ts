@@ -166,6 +166,20 @@ describe('submission pipeline: upload → validate → de-identify → verify �
       expect((await hub.request(`/api/v1/submissions/${body.id}/finalize`, { method: 'POST', token: contributor })).body.error.code).toBe('SUBMISSION_UPLOAD_INCOMPLETE');
     });
 
+    it.each([
+      ['shorter', 7],
+      ['longer', 3],
+    ])('refuses a streamed upload %s than its declared size, and the file stays to be uploaded', async (_what, declared) => {
+      const { body } = await newSubmission();
+      const registered = await hub.request(`/api/v1/submissions/${body.id}/files`, { method: 'POST', token: contributor, json: { files: [{ path: 'dataset.json', size: declared, sha256: createHash('sha256').update('hello').digest('hex') }] } });
+      const fileId = registered.body[0].id;
+      const put = await hub.request(`/api/v1/submissions/${body.id}/files/${fileId}/content`, { method: 'PUT', token: contributor, body: 'hello', headers: { 'content-type': 'application/octet-stream' } });
+      expect(put.status).toBe(422);
+      expect(put.body.error.code).toBe('SUBMISSION_SIZE_MISMATCH');
+      const files = await hub.request(`/api/v1/submissions/${body.id}/files`, { token: contributor });
+      expect(files.body[0].state).toBe('registered');
+    });
+
     it('refuses a contributor of another organization with 403', async () => {
       const response = await newSubmission(outsider);
       expect(response.status).toBe(403);

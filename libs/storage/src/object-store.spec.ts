@@ -1,5 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { ObjectStore } from './object-store';
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 function storeFromEnv(): ObjectStore {
   return new ObjectStore({
@@ -47,6 +53,54 @@ describe(ObjectStore.name, () => {
     const left: string[] = [];
     for await (const { key } of store.listKeys(bucket, 'purge')) left.push(key);
     expect(left).toEqual(['purge-not/kept']);
+  });
+
+  describe('putSized', () => {
+    it('streams a body of the declared size into one object', async () => {
+      const body = randomBytes(3 * 1024 * 1024 + 17);
+      await store.putSized(bucket, 'sized/exact', Readable.from([body.subarray(0, 1000), body.subarray(1000)]), body.length);
+      expect((await store.getBuffer(bucket, 'sized/exact')).equals(body)).toBe(true);
+    });
+
+    it('stores an empty body', async () => {
+      await store.putSized(bucket, 'sized/empty', Readable.from([]), 0);
+      expect(await store.head(bucket, 'sized/empty')).toMatchObject({ size: 0 });
+    });
+
+    it.each([
+      ['longer', 101],
+      ['shorter', 99],
+    ])('refuses a body %s than declared and aborts its PUT', async (_what, length) => {
+      await expect(store.putSized(bucket, `sized/${length}`, Readable.from([randomBytes(length)]), 100)).rejects.toThrow(/body (is longer than|ended after)/);
+      // S3 keeps nothing of an aborted PUT; s3rver may keep the bytes that arrived, never a whole object.
+      expect((await store.head(bucket, `sized/${length}`))?.size).not.toBe(100);
+    });
+
+    it("rejects with the body's own error when the body fails midway", async () => {
+      const body = new PassThrough();
+      const put = store.putSized(bucket, 'sized/failed', body, 1000);
+      body.write(randomBytes(400));
+      setTimeout(() => body.destroy(new Error('client went away')), 20);
+      await expect(put).rejects.toThrow('client went away');
+      expect((await store.head(bucket, 'sized/failed'))?.size).not.toBe(1000);
+    });
+  });
+
+  describe('putFile', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imagora-put-file-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it.each([
+      ['one PUT', 1024 * 1024 + 3],
+      ['a multipart upload of 64 MiB parts', 64 * 1024 * 1024 + 5 * 1024 * 1024 + 1],
+    ])('stores a file as %s with its exact bytes', async (_how, size) => {
+      const bytes = randomBytes(size);
+      const path = join(dir, `f${size}`);
+      writeFileSync(path, bytes);
+      await expect(store.putFile(bucket, `file/${size}`, path, 'application/dicom')).resolves.toBe(size);
+      expect(await store.head(bucket, `file/${size}`)).toMatchObject({ size });
+      expect(sha256(await store.getBuffer(bucket, `file/${size}`))).toBe(sha256(bytes));
+    });
   });
 
   it('fails readiness for a bucket that does not exist', async () => {

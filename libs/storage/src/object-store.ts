@@ -18,7 +18,15 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
+
+const MiB = 1024 * 1024;
+/** Files up to this size go as one PUT; larger ones as a multipart upload of parts this size (or larger). */
+const FILE_PART_BYTES = 64 * MiB;
+const S3_MAX_PARTS = 10_000;
+const FILE_ATTEMPTS = 3;
 
 export interface ObjectStoreOptions {
   endpoint?: string;
@@ -33,21 +41,30 @@ export interface ObjectStoreOptions {
 /** The one storage code path: the S3 API, whether the server is s3rver, MinIO, Ceph RGW or AWS. */
 export class ObjectStore {
   readonly client: S3Client;
+  /**
+   * For requests whose body is a one-shot stream. The SDK never retries those (the callers do, where they can open
+   * the body again) and writes a warning to the console on every failure; here the failure is the caller's to
+   * report, with the body's own error, so this client logs nothing.
+   */
+  private readonly streamingClient: S3Client;
   readonly buckets: { quarantine: string; shared: string };
 
   constructor(options: ObjectStoreOptions) {
     this.buckets = options.buckets ?? { quarantine: 'quarantine', shared: 'shared' };
     const credentials =
       options.accessKeyId && options.secretAccessKey ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } : undefined;
-    this.client = new S3Client({
+    const config = {
       endpoint: options.endpoint,
       region: options.region,
       credentials,
       forcePathStyle: options.forcePathStyle,
       // The SDK's default aws-chunked checksums are stored verbatim by S3-compatible servers such as
       // s3rver, corrupting streamed uploads; only send checksums where the API requires them.
-      ...(options.endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
-    });
+      ...(options.endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
+    };
+    this.client = new S3Client(config);
+    const quiet = () => undefined;
+    this.streamingClient = new S3Client({ ...config, logger: { debug: quiet, info: quiet, warn: quiet, error: quiet } });
   }
 
   async ensureBucket(bucket: string): Promise<void> {
@@ -103,7 +120,85 @@ export class ObjectStore {
     await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   }
 
-  /** Streams a body of any size: multipart with a bounded number of parts in memory (5 MiB × 4). */
+  /**
+   * One PUT whose body streams straight through to the store, nothing buffered; `size` must be the body's exact
+   * length. A body that fails, ends early or runs longer aborts the request and the call rejects with the body's
+   * error. S3 keeps nothing of an aborted PUT; some S3-compatible servers (s3rver) keep the bytes that arrived, so
+   * a caller trusts an object only after checking it (the hub hashes every upload). Not retried: the caller alone
+   * can open the body again.
+   */
+  async putSized(bucket: string, key: string, body: Readable, size: number, contentType = 'application/octet-stream'): Promise<void> {
+    await this.sendSized(body, size, (checked) => new PutObjectCommand({ Bucket: bucket, Key: key, Body: checked, ContentLength: size, ContentType: contentType }));
+  }
+
+  /**
+   * A local file, read from disk as it is sent: one PUT up to 64 MiB, else a multipart upload whose parts are read
+   * from the file one at a time. Memory stays at a few read buffers whatever the size; every request is retried by
+   * reading the file again. Returns the bytes stored.
+   */
+  async putFile(bucket: string, key: string, path: string, contentType = 'application/octet-stream'): Promise<number> {
+    const { size } = await stat(path);
+    if (size <= FILE_PART_BYTES) {
+      await withAttempts(() => this.putSized(bucket, key, createReadStream(path), size, contentType));
+      return size;
+    }
+    const partSize = Math.max(FILE_PART_BYTES, Math.ceil(size / S3_MAX_PARTS));
+    const uploadId = await this.createMultipartUpload(bucket, key, contentType);
+    try {
+      const parts: Array<{ partNumber: number; etag: string }> = [];
+      for (let start = 0, partNumber = 1; start < size; start += partSize, partNumber++) {
+        const length = Math.min(partSize, size - start);
+        const response = await withAttempts(() =>
+          this.sendSized(createReadStream(path, { start, end: start + length - 1 }), length, (checked) =>
+            new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: checked, ContentLength: length }),
+          ),
+        );
+        if (!response.ETag) throw new Error(`no ETag for part ${partNumber} of ${bucket}/${key}`);
+        parts.push({ partNumber, etag: response.ETag });
+      }
+      await this.completeMultipartUpload(bucket, key, uploadId, parts);
+    } catch (error) {
+      await this.abortMultipartUpload(bucket, key, uploadId).catch(() => undefined);
+      throw error;
+    }
+    return size;
+  }
+
+  /** Sends `command(checked)` where `checked` is `body` held to exactly `size` bytes; a failing body aborts the request. */
+  private async sendSized(body: Readable, size: number, command: (checked: Readable) => PutObjectCommand | UploadPartCommand): Promise<{ ETag?: string }> {
+    const aborter = new AbortController();
+    let bodyError: unknown;
+    let seen = 0;
+    const checked = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        seen += chunk.length;
+        callback(seen > size ? new Error(`body is longer than its ${size} bytes`) : null, chunk);
+      },
+      flush(callback) {
+        callback(seen === size ? null : new Error(`body ended after ${seen} of its ${size} bytes`));
+      },
+    });
+    checked.on('error', (error) => {
+      bodyError ??= error;
+      aborter.abort();
+    });
+    body.on('error', (error) => checked.destroy(error));
+    body.on('close', () => {
+      if (!body.readableEnded) checked.destroy(new Error('body closed before its end'));
+    });
+    body.pipe(checked);
+    try {
+      const request = command(checked);
+      const options = { abortSignal: aborter.signal };
+      return request instanceof UploadPartCommand ? await this.streamingClient.send(request, options) : await this.streamingClient.send(request, options);
+    } catch (error) {
+      throw bodyError ?? error;
+    } finally {
+      body.unpipe(checked);
+    }
+  }
+
+  /** Streams a body of unknown size: multipart with a bounded number of parts in memory (5 MiB × 4). */
   async putStream(bucket: string, key: string, body: Readable, contentType = 'application/octet-stream'): Promise<number> {
     let bytes = 0;
     body.on('data', (chunk: Buffer) => (bytes += chunk.length));
@@ -157,8 +252,8 @@ export class ObjectStore {
     return deleted;
   }
 
-  async createMultipartUpload(bucket: string, key: string): Promise<string> {
-    const response = await this.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+  async createMultipartUpload(bucket: string, key: string, contentType?: string): Promise<string> {
+    const response = await this.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType }));
     if (!response.UploadId) throw new Error(`no upload id for ${bucket}/${key}`);
     return response.UploadId;
   }
@@ -216,6 +311,18 @@ export class ObjectStore {
 
   destroy(): void {
     this.client.destroy();
+    this.streamingClient.destroy();
+  }
+}
+
+async function withAttempts<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (n >= FILE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * n));
+    }
   }
 }
 

@@ -122,12 +122,11 @@ export class StoredDicomProcessor implements DicomObjectProcessor {
     }
   }
 
+  /** Read from disk as it is sent, hashed from disk too: no part of the file is held in memory. */
   private async upload(path: string, target: ObjectRef): Promise<string> {
-    const hash = createHash('sha256');
-    const stream = fs.createReadStream(path);
-    stream.on('data', (chunk) => hash.update(chunk as Buffer));
-    await this.storage.putStream(target.bucket, target.key, stream, 'application/dicom');
-    return hash.digest('hex');
+    const sha256 = await sha256OfFile(path);
+    await this.storage.putFile(target.bucket, target.key, path, 'application/dicom');
+    return sha256;
   }
 }
 
