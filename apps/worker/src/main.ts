@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { loadConfig } from '@imagora/core';
-import { createLogger, startRuntime } from '@imagora/runtime';
+import { boundHeapGrowth, createLogger, startRuntime } from '@imagora/runtime';
 import { startWorker } from './worker';
 
 // A worker alone (run N of them); `imagora serve` runs one inside the hub process.
 async function main(): Promise<void> {
+  boundHeapGrowth();
   const config = loadConfig(process.env);
   const runtime = await startRuntime(config, { logger: createLogger(config.logLevel) });
   await startWorker(runtime);

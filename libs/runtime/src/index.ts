@@ -6,3 +6,4 @@ export * from './registry-use-cases';
 export * from './seed-protocols';
 export * from './submission-use-cases';
 export * from './catalog-use-cases';
+export * from './heap-growth';

@@ -9,7 +9,12 @@ export function registerServeCommand(program: Command): void {
     .option('--no-worker', 'serve the HTTP API only')
     .action(async (options: { worker: boolean }) => {
       // Loaded on demand: the hub pulls in NestJS, which other commands should not pay for at start-up.
-      const [{ serveHub }, { startWorker }] = await Promise.all([import('../../../hub/src/serve-hub'), import('../../../worker/src/worker')]);
+      const [{ serveHub }, { startWorker }, { boundHeapGrowth }] = await Promise.all([
+        import('../../../hub/src/serve-hub'),
+        import('../../../worker/src/worker'),
+        import('@imagora/runtime'),
+      ]);
+      boundHeapGrowth();
       let hub;
       try {
         hub = await serveHub({ alsoStart: options.worker ? startWorker : undefined });
