@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeidErrorCode, DicomErrorCode, DomainError } from '@imagora/core';
-import { ByteSource, OutputChunk, bufferSource, chunkBuffers, chunksSource, parseDicom } from '@imagora/dicom';
+import { ByteSource, OutputChunk, bufferSource, chunkBuffers, chunksSource, isBulkRange, parseDicom } from '@imagora/dicom';
 import { Deidentifier, verifyDeidentified } from '@imagora/deid';
 
 // One local DICOM file: read, de-identify, verify, write. `imagora deid` (in its own thread and in each pool worker)
@@ -18,9 +18,12 @@ export type DeidFileOutcome =
   | { readonly ok: true; readonly flags: string[]; readonly bytes: number }
   | { readonly ok: false; readonly code: string; readonly reason: string };
 
+// The file descriptor behind each fileSource, so that pixel data is copied from it into one reused buffer.
+const descriptors = new WeakMap<ByteSource, number>();
+
 /** A file descriptor as a ByteSource: the parser reads headers, never the pixel data. */
 export function fileSource(fd: number, size: number): ByteSource {
-  return {
+  const source: ByteSource = {
     size,
     read(position, length) {
       const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - position)));
@@ -33,6 +36,8 @@ export function fileSource(fd: number, size: number): ByteSource {
       return done === buffer.length ? buffer : buffer.subarray(0, done);
     },
   };
+  descriptors.set(source, fd);
+  return source;
 }
 
 // The in-memory path reads every file into this thread's one buffer (grown as needed, never past
@@ -57,9 +62,28 @@ function writeAll(fd: number, buffer: Buffer): void {
   for (let done = 0; done < buffer.length; ) done += fs.writeSync(fd, buffer, done, buffer.length - done);
 }
 
+// Pixel data of a file too large to hold is copied through this thread's one buffer: reading it with the source's
+// `read` allocates a fresh 4 MiB buffer per piece (16 for a 64 MiB slice), garbage outside the JS heap that piled
+// up to tens of MB before V8 collected it.
+let copyBuffer: Buffer | undefined;
+
+function copyRange(outputFd: number, inputFd: number, start: number, end: number): void {
+  copyBuffer ??= Buffer.allocUnsafe(COPY_CHUNK);
+  for (let position = start; position < end; ) {
+    const read = fs.readSync(inputFd, copyBuffer, 0, Math.min(COPY_CHUNK, end - position), position);
+    if (read === 0) throw new RangeError(`bulk range ends at ${position}, before ${end}: its source is shorter`);
+    writeAll(outputFd, copyBuffer.subarray(0, read));
+    position += read;
+  }
+}
+
 /** Streams the output: buffers as they are, bulk ranges (pixel data) read from the input in 4 MiB pieces. */
 export function writeChunks(fd: number, chunks: OutputChunk[]): void {
-  for (const buffer of chunkBuffers(chunks, COPY_CHUNK)) writeAll(fd, buffer);
+  for (const chunk of chunks) {
+    const inputFd = isBulkRange(chunk) ? descriptors.get(chunk.source) : undefined;
+    if (isBulkRange(chunk) && inputFd !== undefined) copyRange(fd, inputFd, chunk.start, chunk.end);
+    else for (const buffer of chunkBuffers([chunk], COPY_CHUNK)) writeAll(fd, buffer);
+  }
 }
 
 /** One vectored write of an in-memory output (header, pixel data in place, trailer): no concatenation. */
