@@ -7,9 +7,10 @@
 // annotation record per image. Every component is its own process, as in production: s3rver (a node child running
 // the `s3rver` package), the hub (`imagora serve --no-worker`), one worker (apps/worker main) and the CLI, on a fresh
 // database of a PostgreSQL server (BENCH_DATABASE_SERVER, default postgres://postgres@127.0.0.1:5432/postgres; created
-// and dropped here) and a fresh IMAGORA_HOME shared by hub and worker (same keys). Peak RSS is VmHWM of each process.
+// and dropped here) and a fresh IMAGORA_HOME shared by hub and worker (same keys). Peak RSS is VmHWM of each process,
+// printed with the dataset size against the goal (hub and worker each under 300 MB, whatever the dataset size).
 // Knobs: BENCH_INGEST_MB (2048), BENCH_CONCURRENCY (4), BENCH_KEEP=1 keeps the temp folder,
-// BENCH_HUB_NODE_OPTIONS / BENCH_WORKER_NODE_OPTIONS (e.g. --heap-prof) passed to those processes
+// BENCH_HUB_NODE_OPTIONS / BENCH_WORKER_NODE_OPTIONS (e.g. --heapsnapshot-signal=SIGUSR2, --trace-gc) passed to those processes
 // (bench/support/bench-processes.ts).
 import { chmodSync, createReadStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ const TARGET_BYTES = Number(process.env.BENCH_INGEST_MB ?? 2048) * MiB;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const mb = (bytes: number) => bytes / 1e6;
 const BIG_BYTES = 64 * MiB;
+const RSS_GOAL_MB = 300;
 
 async function rawPuts(endpoint: string, dataset: BuiltDataset): Promise<number> {
   const store = new ObjectStore({ endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true });
@@ -121,11 +123,15 @@ async function main(): Promise<void> {
         `upload sent ${summary.uploaded} files (${summary.registered} registered)`,
     );
     const f = (value: number) => `${value.toFixed(0)} MB`;
-    console.log('\n| peak RSS (VmHWM) | after setup | after raw PUTs | at awaiting-review | at released |\n|---|---|---|---|---|');
+    const size = `${dataset.files.length} files, ${mb(bytes).toFixed(0)} MB`;
+    console.log(`\n| peak RSS (VmHWM), dataset of ${size} | after setup | after raw PUTs | at awaiting-review | at released |\n|---|---|---|---|---|`);
     for (const name of ['hub', 'worker', 's3rver'] as const) {
       console.log(`| ${name} | ${f(idle[name])} | ${f(afterRaw[name])} | ${f(atReview[name])} | ${f(atRelease[name])} |`);
     }
     console.log(`| imagora upload CLI | | | ${f(upload.peakRssMb)} | |`);
+    // The goal: hub and worker each under 300 MB whatever the dataset size (run BENCH_INGEST_MB=200 and 2048 to compare).
+    const verdict = (value: number) => `${f(value)} ${value < RSS_GOAL_MB ? '(under' : '(OVER'} ${RSS_GOAL_MB} MB)`;
+    console.log(`\npeak RSS at ${size}: hub ${verdict(atRelease.hub)}, worker ${verdict(atRelease.worker)}, imagora upload CLI ${f(upload.peakRssMb)}`);
   } finally {
     for (const proc of procs.reverse()) await proc.stop();
     await database?.drop();
