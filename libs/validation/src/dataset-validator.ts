@@ -334,7 +334,12 @@ class ValidationRun {
     const file = entry.path;
     const fileId = this.index.fileId(file);
     const onChunk = hash && ((chunk: Buffer) => hash.update(chunk));
-    const worker = this.recordWorkerFor(entry.size);
+    let worker = this.recordWorkerFor(entry.size);
+    if (worker && !(await worker.started())) {
+      // It could not start (nothing of this file was read yet): this file and the rest stay in this thread.
+      this.recordWorker = undefined;
+      worker = undefined;
+    }
     let records: number;
     try {
       records = await readNdjsonRecords(

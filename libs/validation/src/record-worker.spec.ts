@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { validateDatasetDirectory as validateInThisThread, type ValidateOptions } from './dataset-validator';
@@ -94,5 +95,24 @@ describe('record worker', () => {
     const withWorker = await compiledValidator()(root, { protocol: testProtocol(), recordWorkerMinBytes: 0 });
     expect(withWorker.valid).toBe(true);
     expect(withoutDuration(withWorker)).toEqual(withoutDuration(inThread));
+  });
+
+  it('starts in a process run with V8 flags (which a worker must not be given again)', () => {
+    compiledValidator();
+    const root = buildDataset(validRecords(3000));
+    roots.push(root);
+    const script = `
+      const { validateDatasetDirectory } = require(${JSON.stringify(DIST_VALIDATION)});
+      const { testProtocol } = require(${JSON.stringify(path.join(REPO_ROOT, 'dist', 'libs', 'validation', 'src', 'testing', 'validation-fixtures.js'))});
+      validateDatasetDirectory(${JSON.stringify(root)}, { protocol: testProtocol(), recordWorkerMinBytes: 0 })
+        .then((report) => process.stdout.write(JSON.stringify({ valid: report.valid, records: report.summary.records, issues: report.issues })));
+    `;
+    const child = spawnSync(process.execPath, ['--max-semi-space-size=8', '--require', path.join(REPO_ROOT, 'scripts', 'register-aliases.js'), '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, IMAGORA_SHARED_DIR: process.env.IMAGORA_SHARED_DIR },
+      timeout: 60_000,
+    });
+    expect(child.status).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual({ valid: true, records: 3000, issues: [] });
   });
 });

@@ -19,6 +19,7 @@ const GROUP_LINES = 4096;
 const WORKER_GROUPS = 3;
 // Groups done or in flight that are not applied yet: bounds memory when the worker lags.
 const MAX_PENDING_GROUPS = 16;
+const WORKER_YOUNG_GENERATION_MB = 16;
 // The compiled worker runs from dist/, where `@imagora/*` needs the alias hook (each thread has its own
 // module loader). Under ts-jest there is no compiled worker: every group is then done in this thread.
 const WORKER_FILE = path.join(__dirname, 'record-worker.js');
@@ -114,7 +115,11 @@ export class RecordWorker {
 
   private constructor(init: RecordWorkerInit) {
     this.ready = new Promise((resolve) => (this.readyResolve = resolve));
-    this.worker = new Worker(WORKER_FILE, { workerData: init, execArgv: [...process.execArgv, '-r', ALIAS_HOOK] });
+    // Only the hook: V8 flags of this process (heap sizes) apply to every thread already, and a worker
+    // given them in execArgv refuses to start.
+    // Its young generation is capped: what it allocates (parsed records) dies young, and V8's default lets
+    // the heap of a thread that parses a million records grow by tens of MB for nothing.
+    this.worker = new Worker(WORKER_FILE, { workerData: init, execArgv: ['--require', ALIAS_HOOK], resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     this.worker.on('message', (message: FromWorker) => {
       if (message.type === 'ready') this.readyResolve();
       else if (message.type === 'failed') this.fail(new RecordWorkerFailed(message.message));
@@ -149,9 +154,10 @@ export class RecordWorker {
     return new Promise((resolve) => (this.wake = resolve));
   }
 
-  async whenReady(): Promise<void> {
+  /** Waits until the worker has compiled the protocol; false when it could not start. */
+  async started(): Promise<boolean> {
     await this.ready;
-    if (this.failure) throw this.failure;
+    return this.failure === undefined;
   }
 
   send(seq: number, group: LineGroup): void {
@@ -192,7 +198,6 @@ export async function readNdjsonRecords(
   apply: (batch: RecordBatch, byWorker: boolean) => void,
   onChunk?: (chunk: Buffer) => void,
 ): Promise<number> {
-  if (worker) await worker.whenReady();
   const grouper = new LineGrouper();
   const splitter = splitterFor(grouper);
   // Groups not applied yet, in order: a local result, or the seq of one the worker has.

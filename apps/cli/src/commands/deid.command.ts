@@ -196,7 +196,9 @@ function runPool(
     };
     const start = (): void => {
       const held = new Set<number>();
-      const worker = new Worker(workerFile, { workerData: init, execArgv: [...process.execArgv, '-r', ALIAS_HOOK] });
+      // Only the hook: V8 flags of this process (heap sizes) apply to every thread already, and a worker
+      // given them in execArgv refuses to start.
+      const worker = new Worker(workerFile, { workerData: init, execArgv: ['--require', ALIAS_HOOK] });
       live.add(worker);
       const feed = (): void => {
         while (held.size < TASKS_PER_WORKER && next < tasks.length) {
