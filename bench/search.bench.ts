@@ -209,6 +209,7 @@ async function seed(client: Client, dataSource: DataSource, profiles: Profile[])
   await q(`vacuum analyze imagora.catalog_instances`);
   await q(`vacuum analyze imagora.catalog_cells`);
   await q(`vacuum analyze imagora.catalog_label_cells`);
+  await q(`vacuum analyze imagora.catalog_version_facets`);
   await q(`analyze`);
   const [{ rows, latest }] = (
     await q(`select count(*)::int as rows, count(*) filter (where is_latest)::int as latest from imagora.catalog_instances`)
