@@ -188,13 +188,15 @@ async function seed(client: Client, dataSource: DataSource, profiles: Profile[])
   // Instances: perSeries per series; per instance 0-2 labels of the dataset's four, each with 1-4 annotations.
   const instanceSql = (versionSql: string, where: string) => `
     insert into imagora.catalog_instances (version_id, dataset_id, path, sha256, study_instance_uid, series_instance_uid, sop_instance_uid, sop_class_uid, modality, body_part,
-      manufacturer, manufacturer_model, sex, age, age_years, slice_thickness, rows, columns, frames, transfer_syntax, labels)
+      manufacturer, manufacturer_model, sex, age, age_years, slice_thickness, rows, columns, frames, transfer_syntax, labels, is_latest)
     select v.id, a.dataset_id, 'images/' || a.series_uid || '/' || lpad(i::text, 4, '0') || '.dcm', md5(a.series_uid || i), a.study_uid, a.series_uid,
            a.series_uid || '.' || i, a.sop_class_uid, a.modality, a.body_part, a.manufacturer, a.model, a.sex,
            case when a.age_years is null then null else lpad(a.age_years::text, 3, '0') || 'Y' end, a.age_years, a.slice_thickness, a.rows, a.columns, 1, a.transfer_syntax,
            case when r < 0.55 then '{}'::jsonb
                 when r < 0.85 then jsonb_build_object(($1::text[])[1 + (a.ord + floor(r * 40)::int) % 4 + (a.ord % 5) * 4], 1 + floor(random() * 4)::int)
-                else jsonb_build_object(($1::text[])[1 + (a.ord % 5) * 4], 1 + floor(random() * 4)::int, ($1::text[])[2 + (a.ord + floor(r * 40)::int) % 3 + (a.ord % 5) * 4], 1 + floor(random() * 3)::int) end
+                else jsonb_build_object(($1::text[])[1 + (a.ord % 5) * 4], 1 + floor(random() * 4)::int, ($1::text[])[2 + (a.ord + floor(r * 40)::int) % 3 + (a.ord % 5) * 4], 1 + floor(random() * 3)::int) end,
+           -- as a release writes its rows: the latest, until markLatestVersion settles it
+           true
       from series_attr a
       join lateral (${versionSql}) v on true
       cross join lateral generate_series(1, ${Math.floor(perSeries)} + case when a.s <= ${INSTANCES % SERIES} then 1 else 0 end) i

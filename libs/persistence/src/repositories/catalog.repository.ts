@@ -261,7 +261,14 @@ export class TypeormCatalogRepository implements CatalogRepository {
               ${pick('ci.rows')} as rows, ${pick('ci.columns')} as columns, ${pick('ci.transfer_syntax')} as transfer_syntax,
               ${single ? '1' : 'sum(ci.instances)::int'} as instances, ${single ? 'ci.labels' : `'{}'::jsonb`} as labels`;
     let sql: string;
-    if (!single) {
+    if (options.level === 'dataset' && byKey) {
+      // Dataset hits by key: dataset by dataset in slug order, each one's matching cells off the dataset index, until
+      // the page is full (a dataset without a match is no group, so no hit).
+      const from = cursor ? `where fo.slug || '/' || fd.slug >= ${afterSort}` : '';
+      sql = `select page.* from (select fd.id, fo.slug || '/' || fd.slug as slug from imagora.datasets fd join imagora.organizations fo on fo.id = fd.organization_id ${from} order by 2 offset 0) ds
+          cross join lateral (${select} from ${cellsFrom(query)} where ci.dataset_id = ds.id and ${where} ${after} group by ${key}) page
+         order by ds.slug limit ${options.limit + 1}`;
+    } else if (!single) {
       sql = `${select} from ${cellsFrom(query)} where ${where} ${byKey ? after : ''} group by ${key} having true ${byKey ? '' : after} order by ${sortValue}, ${key} limit ${options.limit + 1}`;
     } else if (options.sort === 'dataset') {
       // Dataset by dataset in slug order (a dataset's slug is unique), each one's latest version read in path order

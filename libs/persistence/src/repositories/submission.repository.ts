@@ -220,6 +220,9 @@ function catalogRow(versionId: string, datasetId: string, row: { path: string; s
   return {
     versionId,
     datasetId,
+    // Written as the latest (a new version normally is) so that markLatestVersion, which settles the flag under the
+    // dataset's lock in the same transaction, rewrites no row of it unless a higher version got in first.
+    isLatest: true,
     path: row.path,
     sha256: row.sha256,
     studyInstanceUid: a.studyInstanceUid,
