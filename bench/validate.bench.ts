@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { scanDicomHeader, type ByteSource } from '@imagora/dicom';
 import { createAnnotationAjv, dialectOf } from '@imagora/protocols';
 import { validateDatasetDirectory } from '@imagora/validation';
+import { boundHeapGrowth } from '@imagora/runtime/heap-growth';
 import { IMAGES, corpusFile, datasetManifest, testProtocol } from '../libs/validation/src/testing/validation-fixtures';
 
 interface PhaseResult {
@@ -142,6 +143,8 @@ async function ajvPhase(root: string): Promise<PhaseResult> {
 // The validator on the whole dataset; the walk reads images before annotations, so the progress
 // callback marks where the image phase ends.
 async function validatePhase(root: string): Promise<PhaseResult> {
+  // As `imagora validate` runs it.
+  boundHeapGrowth();
   let imagesDoneAt = 0;
   // The clock of the image phase starts once dataset.json (the first file) is read: protocol
   // compilation happens once per run and is not per-image work.

@@ -10,7 +10,8 @@ import { setFlagsFromString } from 'node:v8';
 export const HEAP_GROWING_PERCENT = 50;
 
 /**
- * Bounds heap growth for a long-running hub or worker process (not for tests or one-shot commands). V8 reads this
+ * Bounds heap growth for a long-running hub or worker process, and for the CLI commands that stream a whole
+ * dataset through (validate, upload); not for tests or short commands. V8 reads this
  * flag at every full collection, so setting it at start-up is enough; `--heap-growing-percent` given on node's
  * command line wins (NODE_OPTIONS does not take V8 flags of this kind).
  */

@@ -26,7 +26,9 @@ export function registerUploadCommand(program: Command): void {
       .option('--restart', 'forget the saved progress in DIR/.imagora/ and start a new submission')
       .option('--json', 'print a JSON summary on stdout'),
   ).action(async (dir: string, options: UploadCommandOptions) => {
-    const { runUpload } = await import('../upload/run-upload');
+    const [{ runUpload }, { boundHeapGrowth }] = await Promise.all([import('../upload/run-upload'), import('@imagora/runtime/heap-growth')]);
+    // Validation, hashing and de-identification stream the whole dataset through this process.
+    boundHeapGrowth();
     process.exitCode = await runUpload(dir, options);
   });
 }

@@ -84,7 +84,13 @@ export function registerValidateCommand(program: Command): void {
     if (!directory.isDirectory()) throw new CliError(`${dir} is not a folder`);
 
     // Loaded on demand: ajv, the DICOM parser and the protocol linter cost start-up time other commands should not pay.
-    const [{ validateDatasetDirectory, formatReportText, parseSeverityConfig }, { DomainError }] = await Promise.all([import('@imagora/validation'), import('@imagora/core')]);
+    const [{ validateDatasetDirectory, formatReportText, parseSeverityConfig }, { DomainError }, { boundHeapGrowth }] = await Promise.all([
+      import('@imagora/validation'),
+      import('@imagora/core'),
+      import('@imagora/runtime/heap-growth'),
+    ]);
+    // A dataset streams through: its garbage must not grow the heap to 4x what the run holds.
+    boundHeapGrowth();
     let config;
     if (options.config !== undefined) {
       const parsed = parseSeverityConfig(await readJsonFile(options.config, 'config'));
