@@ -168,16 +168,21 @@ export class TypeormCatalogRepository implements CatalogRepository {
       labelled = `select l.key as value, sum(${instances})::int as n from ${from} cross join lateral ${lateral} where ${where} group by l.key`;
     } else {
       const { token, alone } = HIT_TOKEN[level];
-      grouped = `select ${columns}, sum(n)::int as n from (
-          select ${values}, ${flags}, count(*) as n from ${from} where ${where} and ${alone} group by grouping sets ((), ${sets()})
+      // The matching cells are read once (a label filter's index scan is most of the cost), then counted both ways.
+      const names = dims.map(([name]) => `"${name}"`).join(', ');
+      const nameFlags = dims.map(([name]) => `grouping("${name}") as "g_${name}"`).join(', ');
+      const nameSets = (withToken: boolean) => dims.map(([name]) => `("${name}"${withToken ? ', token' : ''})`).join(', ');
+      grouped = `with matching as materialized (select ${values}, ${token} as token, ${alone} as alone from ${from} where ${where})
+        select ${columns}, sum(n)::int as n from (
+          select ${names}, ${nameFlags}, count(*) as n from matching where alone group by grouping sets ((), ${nameSets(false)})
           union all
-          select ${columns}, count(*) from (select ${values}, ${flags} from ${from} where ${where} and not (${alone}) group by grouping sets ((${token}), ${sets(token)})) keyed group by ${positions}
+          select ${columns}, count(*) from (select ${names}, ${nameFlags} from matching where not alone group by grouping sets ((token), ${nameSets(true)})) keyed group by ${positions}
         ) counted group by ${positions}`;
-      const labels = `${from} cross join lateral ${cellLabels(query).keys}`;
-      labelled = `select value, sum(n)::int as n from (
-          select l.key as value, count(*) as n from ${labels} where ${where} and ${alone} group by 1
+      labelled = `with matching as materialized (select l.key as value, ${token} as token, ${alone} as alone from ${from} cross join lateral ${cellLabels(query).keys} where ${where})
+        select value, sum(n)::int as n from (
+          select value, count(*) as n from matching where alone group by 1
           union all
-          select value, count(*) from (select distinct l.key as value, ${token} from ${labels} where ${where} and not (${alone})) keyed group by 1
+          select value, count(*) from (select distinct value, token from matching where not alone) keyed group by 1
         ) counted group by value`;
     }
     const named = `select counted.*, v.protocol, o.slug || '/' || d.slug as dataset, o.slug as organization from (${grouped}) counted
