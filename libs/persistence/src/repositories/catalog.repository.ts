@@ -1,6 +1,5 @@
 import { DataSource } from 'typeorm';
 import { CatalogHit, CatalogQuery, CatalogRepository, CatalogSearchPage, Cohort, DownloadFile, FACET_DIMENSIONS, FacetDimension, SearchLevel } from '@imagora/domain';
-
 import { ATTRIBUTE_FACETS } from './catalog-cells';
 
 type Params = unknown[];
