@@ -86,6 +86,8 @@ function writeBigFile(file: string): void {
     if (Buffer.isBuffer(chunk)) fs.writeSync(fd, chunk);
     else for (let position = chunk.start; position < chunk.end; position += 8 << 20) fs.writeSync(fd, chunk.source.read(position, 8 << 20));
   }
+  // On disk before anything is timed: otherwise whichever tool runs first competes with its writeback.
+  fs.fsyncSync(fd);
   fs.closeSync(fd);
 }
 
@@ -219,17 +221,36 @@ function main(): void {
     const big = path.join(work, 'big.dcm');
     writeBigFile(big);
     const bigSize = fs.statSync(big).size;
-    const bigCopy = seconds(() => fs.copyFileSync(big, path.join(work, 'big-copy.dcm')));
-    fs.rmSync(path.join(work, 'big-copy.dcm'));
     const rssFile = path.join(work, 'rss.txt');
     let bigStatus = 0;
-    const bigTime = seconds(() => {
-      bigStatus = spawnSync(process.execPath, ['-r', path.join(repoRoot, 'scripts', 'register-aliases.js'), __filename, '--rss-cli', rssFile, 'deid', big, path.join(work, 'big-out.dcm'), '--key-file', keyFile, '--json'], { stdio: ['ignore', 'ignore', 'inherit'] }).status ?? -1;
-    });
+    let bigCopy = Infinity;
+    let bigTime = Infinity;
+    // Each side twice, interleaved, best kept; every output is flushed and removed before the next run, so
+    // no run pays for the previous one's writeback.
+    const settle = (file: string): void => {
+      const fd = fs.openSync(file, 'r+');
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      fs.rmSync(file);
+    };
+    for (let round = 0; round < 2; round++) {
+      bigCopy = Math.min(bigCopy, seconds(() => fs.copyFileSync(big, path.join(work, 'big-copy.dcm'))));
+      settle(path.join(work, 'big-copy.dcm'));
+      const out = path.join(work, 'big-out.dcm');
+      fs.rmSync(out, { force: true });
+      bigTime = Math.min(bigTime, seconds(() => {
+        bigStatus = spawnSync(process.execPath, ['-r', path.join(repoRoot, 'scripts', 'register-aliases.js'), __filename, '--rss-cli', rssFile, 'deid', big, out, '--key-file', keyFile, '--json'], { stdio: ['ignore', 'ignore', 'inherit'] }).status ?? -1;
+      }));
+      if (round === 0) {
+        const fd = fs.openSync(out, 'r+');
+        fs.fsyncSync(fd);
+        fs.closeSync(fd);
+      }
+    }
     const maxRssKiB = Number(fs.readFileSync(rssFile, 'utf8'));
     const samePixels = bigStatus === 0 && samePixelData(big, path.join(work, 'big-out.dcm'));
     console.log(`\n1 GiB multi-frame file (${(bigSize / 1e6).toFixed(0)} MB): copy ${(bigSize / 1e6 / bigCopy).toFixed(0)} MB/s; ` +
-      `imagora deid ${(bigSize / 1e6 / bigTime).toFixed(0)} MB/s (${bigTime.toFixed(2)} s, whole CLI process, verifier on, exit ${bigStatus}), ` +
+      `imagora deid ${(bigSize / 1e6 / bigTime).toFixed(0)} MB/s (${bigTime.toFixed(2)} s, whole CLI process, verifier on, exit ${bigStatus}); best of 2 each, ` +
       `peak RSS ${(maxRssKiB / 1024).toFixed(0)} MB, pixel data ${samePixels ? 'byte-identical' : 'DIFFERENT'}`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
