@@ -16,10 +16,10 @@
 // Knobs: BENCH_DOWNLOAD_MB (400), BENCH_BIG_MB (16: size of the generated CT slices that make a quarter of the
 // bytes), BENCH_CONCURRENCY (8), BENCH_ROUNDS (5), BENCH_KEEP=1 keeps the temp folder, BENCH_CLI_NODE_OPTIONS (e.g.
 // --cpu-prof --cpu-prof-dir=DIR) passed to node for `imagora download`.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { api, BIN, createDatabase, Proc, runCli, runNode, setUp, startHub, startS3, startWorker, waitFor } from './support/bench-processes';
+import { api, BIN, Proc, runCli, runNode, setUp, startHub, startBenchStack, startWorker, waitFor } from './support/bench-processes';
 import { benchProtocol, buildDataset } from './support/corpus-dataset';
 
 const MiB = 1024 * 1024;
@@ -96,21 +96,9 @@ async function main(): Promise<void> {
       `dataset: ${dataset.files.length} files, ${(dataset.bytes / 1e6).toFixed(0)} MB (${dataset.images} images from ${dataset.seeds} corpus seeds, ` +
         `${dataset.big} of them ${BIG_BYTES / MiB} MiB CT slices), built in ${((Date.now() - buildStarted) / 1000).toFixed(0)} s`,
     );
-    const home = path.join(work, 'home');
-    mkdirSync(home, { mode: 0o755 });
-    const s3 = await startS3(path.join(work, 'objects'));
-    procs.push(s3.proc);
-    database = await createDatabase();
-    const env = {
-      IMAGORA_HOME: home,
-      DATABASE_URL: database.url,
-      S3_ENDPOINT: s3.endpoint,
-      S3_ACCESS_KEY_ID: 'S3RVER',
-      S3_SECRET_ACCESS_KEY: 'S3RVER',
-      IMAGORA_PROTOCOL_APPROVALS: '0',
-      IMAGORA_JOB_POLL_SECONDS: '0.5',
-      LOG_LEVEL: 'warn',
-    };
+    const stack = await startBenchStack(work, procs, 'warn');
+    database = stack.database;
+    const { env, s3 } = stack;
     // The hub first: it migrates the database and creates the keys the worker then loads from the same IMAGORA_HOME.
     const hub = await startHub({ ...env, LOG_LEVEL: 'info' });
     procs.push(hub.proc);

@@ -12,11 +12,11 @@
 // Knobs: BENCH_INGEST_MB (2048), BENCH_CONCURRENCY (4), BENCH_KEEP=1 keeps the temp folder,
 // BENCH_HUB_NODE_OPTIONS / BENCH_WORKER_NODE_OPTIONS (e.g. --heapsnapshot-signal=SIGUSR2, --trace-gc) passed to those processes
 // (bench/support/bench-processes.ts).
-import { chmodSync, createReadStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ObjectStore } from '@imagora/storage';
-import { api, createDatabase, Proc, runCli, setUp, startHub, startS3, startWorker, vmHwmMb, waitFor } from './support/bench-processes';
+import { api, Proc, runCli, setUp, startHub, startBenchStack, startWorker, vmHwmMb, waitFor } from './support/bench-processes';
 import { BuiltDataset, benchProtocol, buildDataset } from './support/corpus-dataset';
 
 const MiB = 1024 * 1024;
@@ -60,21 +60,9 @@ async function main(): Promise<void> {
       `dataset: ${dataset.files.length} files, ${mb(dataset.bytes).toFixed(0)} MB (${dataset.images} images from ${dataset.seeds} corpus seeds, ` +
         `${dataset.big} of them 64 MiB CT slices; ${dataset.images} annotation records), built in ${((Date.now() - buildStarted) / 1000).toFixed(0)} s`,
     );
-    const home = path.join(work, 'home');
-    mkdirSync(home, { mode: 0o755 });
-    const s3 = await startS3(path.join(work, 'objects'));
-    procs.push(s3.proc);
-    database = await createDatabase();
-    const env = {
-      IMAGORA_HOME: home,
-      DATABASE_URL: database.url,
-      S3_ENDPOINT: s3.endpoint,
-      S3_ACCESS_KEY_ID: 'S3RVER',
-      S3_SECRET_ACCESS_KEY: 'S3RVER',
-      IMAGORA_PROTOCOL_APPROVALS: '0',
-      IMAGORA_JOB_POLL_SECONDS: '0.5',
-      LOG_LEVEL: 'info',
-    };
+    const stack = await startBenchStack(work, procs, 'info');
+    database = stack.database;
+    const { env, s3 } = stack;
     // The hub first: it migrates the database and creates the keys the worker then loads from the same IMAGORA_HOME.
     const hub = await startHub(env);
     procs.push(hub.proc);

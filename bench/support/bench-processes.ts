@@ -108,6 +108,29 @@ export async function startWorker(env: Record<string, string>): Promise<Proc> {
 }
 
 /** A fresh database on the PostgreSQL server, dropped at the end. */
+/**
+ * s3rver and a fresh database for a hub under work/: the environment the hub, worker and CLI of a benchmark share
+ * (IMAGORA_HOME work/home, objects under work/objects). The s3rver process is added to procs.
+ */
+export async function startBenchStack(work: string, procs: Proc[], logLevel: string): Promise<{ env: Record<string, string>; database: { url: string; drop(): Promise<void> }; s3: { proc: Proc; endpoint: string } }> {
+  const home = path.join(work, 'home');
+  mkdirSync(home, { mode: 0o755 });
+  const s3 = await startS3(path.join(work, 'objects'));
+  procs.push(s3.proc);
+  const database = await createDatabase();
+  const env = {
+    IMAGORA_HOME: home,
+    DATABASE_URL: database.url,
+    S3_ENDPOINT: s3.endpoint,
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    IMAGORA_PROTOCOL_APPROVALS: '0',
+    IMAGORA_JOB_POLL_SECONDS: '0.5',
+    LOG_LEVEL: logLevel,
+  };
+  return { env, database, s3 };
+}
+
 export async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `imagora_bench_${randomBytes(6).toString('hex')}`;
   const admin = async (sql: string) => {
