@@ -238,6 +238,17 @@ describe('catalog search, cohorts, access and downloads', () => {
       expect(beyond.status).toBe(416);
     });
 
+    it('streams every file of the manifest through the hub, instances and annotation files alike, and no file outside it', async () => {
+      for (const file of manifest.files) {
+        const response = await fetch(`${hub.url}/api/v1/cohorts/${cohortId}/files/${file.sha256}`, { headers: { authorization: `Bearer ${ivy}` } });
+        expect(response.status).toBe(200);
+        expect(createHash('sha256').update(Buffer.from(await response.arrayBuffer())).digest('hex')).toBe(file.sha256);
+      }
+      const outside = await fetch(`${hub.url}/api/v1/cohorts/${cohortId}/files/${'0'.repeat(64)}`, { headers: { authorization: `Bearer ${ivy}` } });
+      expect(outside.status).toBe(404);
+      expect(((await outside.json()) as { error: { code: string } }).error.code).toBe('CATALOG_FILE_NOT_IN_COHORT');
+    });
+
     it('streams the whole cohort as a ZIP that unzip tools accept', async () => {
       const response = await fetch(`${hub.url}/api/v1/cohorts/${cohortId}/zip`, { headers: { authorization: `Bearer ${ivy}` } });
       expect(response.status).toBe(200);

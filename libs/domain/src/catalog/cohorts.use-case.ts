@@ -95,13 +95,8 @@ export class CohortsUseCase {
   /** One file of the cohort streamed through the hub (HTTP Range supported), for clients that cannot reach the bucket. */
   async openFile(owner: Principal, id: string, sha256: string, range: { start: number; end?: number } | undefined, remoteAddress?: string) {
     await this.requireAccess(owner, id);
-    let file: DownloadFile | undefined;
-    for await (const candidate of this.files(id)) {
-      if (candidate.sha256 === sha256) {
-        file = candidate;
-        break;
-      }
-    }
+    // One indexed lookup: a scan of the cohort per file made a whole download through the hub quadratic.
+    const file = await this.catalog.cohortFile(id, sha256);
     if (!file) throw new DomainError(CatalogErrorCode.FILE_NOT_IN_COHORT, `cohort ${id} has no file with sha256 ${sha256}`);
     const end = range ? Math.min(range.end ?? file.size - 1, file.size - 1) : file.size - 1;
     if (range && (range.start >= file.size || range.start > end)) {

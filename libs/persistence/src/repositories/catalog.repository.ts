@@ -382,16 +382,28 @@ export class TypeormCatalogRepository implements CatalogRepository {
   async cohortFiles(id: string, after: DownloadFile | null, limit: number): Promise<DownloadFile[]> {
     const params: Params = [id];
     const cursor = after ? `where (dataset_key, path) > ($${params.push(`${after.dataset}@${String(after.version).padStart(10, '0')}`)}, $${params.push(after.path)})` : '';
-    // The frozen instances, plus their versions' annotation and metadata files (everything without a catalog row).
-    const rows = await this.dataSource.query(
-      `with files as (
+    const rows = await this.dataSource.query(`${cohortFilesSql('')} select * from files ${cursor} order by dataset_key, path limit ${Number(limit)}`, params);
+    return rows.map(toDownloadFile);
+  }
+
+  async cohortFile(id: string, sha256: string): Promise<DownloadFile | undefined> {
+    // The first file with these bytes in the cohort's own order (the one a scan of cohortFiles finds first),
+    // looked up through the sha256 index instead of a scan.
+    const rows = await this.dataSource.query(`${cohortFilesSql('and f.sha256 = $2')} select * from files order by dataset_key, path limit 1`, [id, sha256]);
+    return rows.length ? toDownloadFile(rows[0]) : undefined;
+  }
+}
+
+/** The files of cohort $1: its frozen instances, plus their versions' annotation and metadata files (everything without a catalog row). */
+function cohortFilesSql(fileFilter: string): string {
+  return `with files as (
          select f.path, f.sha256, f.size, f.media_type, o.slug || '/' || d.slug as dataset, v.number as version, o.slug || '/' || d.slug || '@' || lpad(v.number::text, 10, '0') as dataset_key
            from imagora.cohort_members m
            join imagora.dataset_version_files f on f.version_id = m.version_id and f.path = m.path
            join imagora.dataset_versions v on v.id = m.version_id
            join imagora.datasets d on d.id = v.dataset_id
            join imagora.organizations o on o.id = d.organization_id
-          where m.cohort_id = $1
+          where m.cohort_id = $1 ${fileFilter}
          union
          select f.path, f.sha256, f.size, f.media_type, o.slug || '/' || d.slug, v.number, o.slug || '/' || d.slug || '@' || lpad(v.number::text, 10, '0')
            from (select distinct version_id from imagora.cohort_members where cohort_id = $1) mv
@@ -399,14 +411,12 @@ export class TypeormCatalogRepository implements CatalogRepository {
            join imagora.dataset_versions v on v.id = mv.version_id
            join imagora.datasets d on d.id = v.dataset_id
            join imagora.organizations o on o.id = d.organization_id
-          where not exists (select 1 from imagora.catalog_instances ci where ci.version_id = f.version_id and ci.path = f.path)
-       )
-       select * from files ${cursor} order by dataset_key, path limit ${Number(limit)}`,
-      params,
-    );
-    return rows.map((r: any) => ({ path: r.path, sha256: r.sha256, size: Number(r.size), mediaType: r.media_type, dataset: r.dataset, version: Number(r.version) }));
-  }
+          where not exists (select 1 from imagora.catalog_instances ci where ci.version_id = f.version_id and ci.path = f.path) ${fileFilter}
+       )`;
+}
 
+function toDownloadFile(r: any): DownloadFile {
+  return { path: r.path, sha256: r.sha256, size: Number(r.size), mediaType: r.media_type, dataset: r.dataset, version: Number(r.version) };
 }
 
 function toCohort(row: any): Omit<Cohort, 'citation' | 'diversity' | 'datasets'> {
