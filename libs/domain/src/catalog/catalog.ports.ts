@@ -14,6 +14,8 @@ export interface CatalogRepository {
   findCohort(id: string): Promise<Omit<Cohort, 'citation' | 'diversity' | 'datasets'> | undefined>;
   listCohorts(ownerId: string): Promise<Array<Omit<Cohort, 'citation' | 'diversity' | 'datasets'>>>;
   deleteCohort(id: string, ownerId: string): Promise<boolean>;
+  /** The datasets the cohort's frozen members come from (no counts: what an access check needs). */
+  cohortDatasets(id: string): Promise<Array<{ datasetId: string; dataset: string }>>;
   /** Per-dataset counts and the spread of the cohort's attributes, computed from its frozen members. */
   cohortBreakdown(id: string): Promise<{
     datasets: Array<{ datasetId: string; dataset: string; title: string; version: number; policy: string; organizationId: string; organization: string; instances: number }>;

@@ -54,14 +54,19 @@ export class CohortsUseCase {
   }
 
   async get(owner: Principal, id: string): Promise<Cohort> {
-    const cohort = await this.catalog.findCohort(id);
-    if (!cohort || cohort.ownerId !== owner.userId) throw new DomainError(CatalogErrorCode.COHORT_NOT_FOUND, `no cohort ${id} of yours`);
+    const cohort = await this.own(owner, id);
     const breakdown = await this.catalog.cohortBreakdown(id);
     const datasets = breakdown.datasets.map((d) => ({ dataset: d.dataset, version: d.version, policy: d.policy, instances: d.instances }));
     const created = cohort.createdAt.toISOString().slice(0, 10);
     const sources = breakdown.datasets.map((d) => `${d.title} (${d.dataset} v${d.version})`).join('; ');
     const citation = `${cohort.name} [cohort ${cohort.id}], ${cohort.instances} instances from ${sources}. Imagora, ${this.settings.hubUrl}/api/v1/cohorts/${cohort.id}, frozen ${created}.`;
     return { ...cohort, studies: breakdown.studies, series: breakdown.series, datasets, citation, diversity: diversityCard(cohort.instances, breakdown.spread) };
+  }
+
+  private async own(owner: Principal, id: string) {
+    const cohort = await this.catalog.findCohort(id);
+    if (!cohort || cohort.ownerId !== owner.userId) throw new DomainError(CatalogErrorCode.COHORT_NOT_FOUND, `no cohort ${id} of yours`);
+    return cohort;
   }
 
   async delete(owner: Principal, id: string): Promise<void> {
@@ -71,9 +76,10 @@ export class CohortsUseCase {
 
   /** Which of the cohort's datasets the caller may not download yet, and how to get access. */
   async blockedDatasets(owner: Principal, id: string): Promise<Array<{ dataset: string; policy: string; how: string }>> {
-    await this.get(owner, id);
+    // Runs before every manifest and every proxied file: the cohort's datasets only, not its whole breakdown.
+    await this.own(owner, id);
     const blocked: Array<{ dataset: string; policy: string; how: string }> = [];
-    for (const entry of (await this.catalog.cohortBreakdown(id)).datasets) {
+    for (const entry of await this.catalog.cohortDatasets(id)) {
       const dataset = await this.datasets.findById(entry.datasetId);
       if (!dataset) continue;
       const decision = await this.access.decide(owner, dataset);

@@ -351,6 +351,18 @@ export class TypeormCatalogRepository implements CatalogRepository {
     return Number(result[1] ?? 0) > 0;
   }
 
+  async cohortDatasets(id: string): Promise<Array<{ datasetId: string; dataset: string }>> {
+    return this.dataSource.query(
+      `select d.id as "datasetId", o.slug || '/' || d.slug as dataset
+         from (select distinct version_id from imagora.cohort_members where cohort_id = $1) mv
+         join imagora.dataset_versions v on v.id = mv.version_id
+         join imagora.datasets d on d.id = v.dataset_id
+         join imagora.organizations o on o.id = d.organization_id
+        group by d.id, o.slug order by 2`,
+      [id],
+    );
+  }
+
   async cohortBreakdown(id: string) {
     const members = `imagora.cohort_members m
       join imagora.catalog_instances ci on ci.version_id = m.version_id and ci.path = m.path
