@@ -14,11 +14,10 @@ import { fileByteSource, HeaderTooLargeError } from './file-byte-source';
 import { IssueCode } from './issue-codes';
 import { IssueCollector } from './issue-collector';
 import { scanJsonArray } from './json-array-scan';
-import { LineSplitter } from './line-reader';
 import { RecordBatchWriter } from './record-batch';
 import { BatchSource, RecordChecker } from './record-checker';
 import { NdjsonRecordLines, RecordExtractor } from './record-extractor';
-import { readNdjsonRecords, RecordWorker, RecordWorkerFailed } from './record-worker';
+import { readNdjsonRecords, RecordWorker } from './record-worker';
 import { ReferenceIndex } from './reference-index';
 import { SeverityClassifier, type SeverityConfig } from './severity-config';
 import type { ValidationReport } from './validation-report';
@@ -334,27 +333,14 @@ class ValidationRun {
     const file = entry.path;
     const fileId = this.index.fileId(file);
     const onChunk = hash && ((chunk: Buffer) => hash.update(chunk));
-    let worker = this.recordWorkerFor(entry.size);
-    if (worker && !(await worker.started())) {
-      // It could not start (nothing of this file was read yet): this file and the rest stay in this thread.
-      this.recordWorker = undefined;
-      worker = undefined;
-    }
-    let records: number;
-    try {
-      records = await readNdjsonRecords(
-        entry.open(),
-        (sink) => new LineSplitter(this.maxLineBytes, sink),
-        { lines: this.localLines, out: this.localBatches },
-        worker,
-        (batch, byWorker) => this.records.applyBatch(batch, byWorker ? this.workerSource : this.localSource, file, fileId),
-        onChunk,
-      );
-    } catch (error) {
-      // The worker is gone (it never fails on input: that is issues): later files stay in this thread.
-      if (error instanceof RecordWorkerFailed) this.recordWorker = undefined;
-      throw error;
-    }
+    const records = await readNdjsonRecords(
+      entry.open(),
+      this.maxLineBytes,
+      { lines: this.localLines, out: this.localBatches },
+      await this.usableRecordWorker(entry.size),
+      (batch, byWorker) => this.records.applyBatch(batch, byWorker ? this.workerSource : this.localSource, file, fileId),
+      onChunk,
+    );
     if (records === 0) this.issues.add({ code: IssueCode.ANNOTATION_EMPTY_FILE, file, message: 'no annotation record in this file' });
   }
 
@@ -362,12 +348,23 @@ class ValidationRun {
     if (this.localBatches.size > 0) this.records.applyBatch(this.localBatches.take(), this.localSource, file, fileId);
   }
 
-  private recordWorkerFor(size: number): RecordWorker | undefined {
-    if (this.recordWorker?.failed) this.recordWorker = undefined;
-    if (this.recordWorker || this.recordWorkerTried || size < (this.options.recordWorkerMinBytes ?? DEFAULT_RECORD_WORKER_MIN_BYTES)) return this.recordWorker;
-    this.recordWorkerTried = true;
-    this.recordWorker = RecordWorker.start({ protocol: this.validatorDocument, maxLineBytes: this.maxLineBytes, maxRecordDepth: this.maxRecordDepth });
+  /**
+   * The record worker for a file of this size: started at the first large NDJSON file; one that failed (it
+   * never fails on input: that is issues) or could not start is dropped, and the rest stays in this thread.
+   */
+  private async usableRecordWorker(size: number): Promise<RecordWorker | undefined> {
+    if (this.recordWorker?.failed) this.dropRecordWorker();
+    if (!this.recordWorker && !this.recordWorkerTried && size >= (this.options.recordWorkerMinBytes ?? DEFAULT_RECORD_WORKER_MIN_BYTES)) {
+      this.recordWorkerTried = true;
+      this.recordWorker = RecordWorker.start({ protocol: this.validatorDocument, maxLineBytes: this.maxLineBytes, maxRecordDepth: this.maxRecordDepth });
+    }
+    if (this.recordWorker && !(await this.recordWorker.started())) this.dropRecordWorker();
     return this.recordWorker;
+  }
+
+  private dropRecordWorker(): void {
+    void this.recordWorker?.terminate();
+    this.recordWorker = undefined;
   }
 
   private async readJsonArray(entry: DatasetEntry): Promise<void> {

@@ -104,17 +104,6 @@ export class LineSplitter {
   }
 }
 
-/** Splits a whole stream into lines (see LineSplitter); onChunk sees every byte (for checksums). */
-export async function readLines(stream: AsyncIterable<Buffer | string>, maxLineBytes: number, sink: LineSink, onChunk?: (chunk: Buffer) => void): Promise<void> {
-  const splitter = new LineSplitter(maxLineBytes, sink);
-  for await (const raw of stream) {
-    const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
-    onChunk?.(chunk);
-    splitter.push(chunk);
-  }
-  splitter.end();
-}
-
 // Emits the lines of decoded text (which ends just before a newline); returns the next line number.
 function splitDecoded(text: string, lineNumber: number, maxLineBytes: number, sink: LineSink): number {
   const lines = text.split('\n');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { ProtocolValidatorCache } from '@imagora/protocols';
-import type { LineSink } from './line-reader';
+import { LineSplitter, type LineSink } from './line-reader';
 import { batchTransferList, RecordBatchWriter, type RecordBatch } from './record-batch';
 import { NdjsonRecordLines, RecordExtractor } from './record-extractor';
 
@@ -192,14 +192,14 @@ export class RecordWorker {
 /** One NDJSON file through the record rules; groups shared between this thread and the worker, if any. */
 export async function readNdjsonRecords(
   stream: AsyncIterable<Buffer | string>,
-  splitterFor: (sink: LineSink) => { push(chunk: Buffer): void; end(): void },
+  maxLineBytes: number,
   local: { lines: NdjsonRecordLines; out: RecordBatchWriter },
   worker: RecordWorker | undefined,
   apply: (batch: RecordBatch, byWorker: boolean) => void,
   onChunk?: (chunk: Buffer) => void,
 ): Promise<number> {
   const grouper = new LineGrouper();
-  const splitter = splitterFor(grouper);
+  const splitter = new LineSplitter(maxLineBytes, grouper);
   // Groups not applied yet, in order: a local result, or the seq of one the worker has.
   const pending: ({ local: GroupResult } | { seq: number })[] = [];
   let seq = 0;

@@ -40,14 +40,19 @@ export function fileSource(fd: number, size: number): ByteSource {
   return source;
 }
 
-// The in-memory path reads every file into this thread's one buffer (grown as needed, never past
-// IN_MEMORY_LIMIT): no fresh allocation per file, so no page faults and garbage per file. Safe because a file is
-// processed synchronously and nothing that refers to the buffer outlives deidentifyPath.
-let readBuffer = Buffer.allocUnsafe(0);
+// This thread's one scratch buffer (grown as needed, never past IN_MEMORY_LIMIT): a file held in memory is read
+// into it, and the pixel data of a file too large to hold is copied through it. No fresh allocation per file or
+// piece, so no page faults and no garbage outside the JS heap (which piled up to tens of MB before V8 collected it).
+// Safe because a file is processed synchronously and nothing that refers to the buffer outlives deidentifyPath.
+let scratchBuffer = Buffer.allocUnsafe(0);
+
+function scratch(size: number): Buffer {
+  if (scratchBuffer.length < size) scratchBuffer = Buffer.allocUnsafe(Math.min(IN_MEMORY_LIMIT, Math.max(size, scratchBuffer.length * 2, 1 << 20)));
+  return scratchBuffer;
+}
 
 function readWhole(fd: number, size: number): Buffer {
-  if (readBuffer.length < size) readBuffer = Buffer.allocUnsafe(Math.min(IN_MEMORY_LIMIT, Math.max(size, readBuffer.length * 2, 1 << 20)));
-  const buffer = readBuffer.subarray(0, size);
+  const buffer = scratch(size).subarray(0, size);
   let done = 0;
   while (done < size) {
     const read = fs.readSync(fd, buffer, done, size - done, done);
@@ -62,13 +67,8 @@ function writeAll(fd: number, buffer: Buffer): void {
   for (let done = 0; done < buffer.length; ) done += fs.writeSync(fd, buffer, done, buffer.length - done);
 }
 
-// Pixel data of a file too large to hold is copied through this thread's one buffer: reading it with the source's
-// `read` allocates a fresh 4 MiB buffer per piece (16 for a 64 MiB slice), garbage outside the JS heap that piled
-// up to tens of MB before V8 collected it.
-let copyBuffer: Buffer | undefined;
-
 function copyRange(outputFd: number, inputFd: number, start: number, end: number): void {
-  copyBuffer ??= Buffer.allocUnsafe(COPY_CHUNK);
+  const copyBuffer = scratch(COPY_CHUNK);
   for (let position = start; position < end; ) {
     const read = fs.readSync(inputFd, copyBuffer, 0, Math.min(COPY_CHUNK, end - position), position);
     if (read === 0) throw new RangeError(`bulk range ends at ${position}, before ${end}: its source is shorter`);
