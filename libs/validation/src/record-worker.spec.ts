@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { validateDatasetDirectory as validateInThisThread, type ValidateOptions } from './dataset-validator';
 import { IssueCode } from './issue-codes';
@@ -18,6 +19,26 @@ function compiledValidator(): Validate {
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled library, on purpose
   return (require(DIST_VALIDATION) as { validateDatasetDirectory: Validate }).validateDatasetDirectory;
+}
+
+// node:worker_threads itself, as the compiled validator requires it (not a test double: the real module object).
+const workerThreads = createRequire(__filename)('node:worker_threads') as typeof import('node:worker_threads');
+
+/** Runs `work` and counts the worker threads that came online meanwhile (the identical report alone cannot tell). */
+async function countingWorkers<T>(work: () => Promise<T>): Promise<{ result: T; online: number }> {
+  const Original = workerThreads.Worker;
+  let online = 0;
+  workerThreads.Worker = class extends Original {
+    constructor(...args: ConstructorParameters<typeof Original>) {
+      super(...args);
+      this.once('online', () => online++);
+    }
+  };
+  try {
+    return { result: await work(), online };
+  } finally {
+    workerThreads.Worker = Original;
+  }
 }
 
 function withoutDuration(report: ValidationReport): unknown {
@@ -66,7 +87,8 @@ describe('record worker', () => {
     const root = datasetWithEveryRecordIssue();
     const options = { protocol: testProtocol(), maxLineBytes: 600, maxIssues: 100_000 };
     const inThread = await validateInThisThread(root, { ...options, recordWorkerMinBytes: Number.POSITIVE_INFINITY });
-    const withWorker = await compiledValidator()(root, { ...options, recordWorkerMinBytes: 0 });
+    const { result: withWorker, online } = await countingWorkers(() => compiledValidator()(root, { ...options, recordWorkerMinBytes: 0 }));
+    expect(online).toBe(1);
     expect(withoutDuration(withWorker)).toEqual(withoutDuration(inThread));
     // The dataset exercises what it means to: every kind of record issue is in the report.
     const codes = new Set(inThread.issues.map((issue) => issue.code));
@@ -92,7 +114,8 @@ describe('record worker', () => {
     const root = buildDataset(validRecords(3000));
     roots.push(root);
     const inThread = await validateInThisThread(root, { protocol: testProtocol(), recordWorkerMinBytes: Number.POSITIVE_INFINITY });
-    const withWorker = await compiledValidator()(root, { protocol: testProtocol(), recordWorkerMinBytes: 0 });
+    const { result: withWorker, online } = await countingWorkers(() => compiledValidator()(root, { protocol: testProtocol(), recordWorkerMinBytes: 0 }));
+    expect(online).toBe(1);
     expect(withWorker.valid).toBe(true);
     expect(withoutDuration(withWorker)).toEqual(withoutDuration(inThread));
   });
@@ -101,11 +124,17 @@ describe('record worker', () => {
     compiledValidator();
     const root = buildDataset(validRecords(3000));
     roots.push(root);
+    // The child counts the worker threads that come online: a worker refused at start would leave the file to the
+    // validator's thread, with the same report.
     const script = `
+      const threads = require('node:worker_threads');
+      const Original = threads.Worker;
+      let online = 0;
+      threads.Worker = class extends Original { constructor(...args) { super(...args); this.once('online', () => online++); } };
       const { validateDatasetDirectory } = require(${JSON.stringify(DIST_VALIDATION)});
       const { testProtocol } = require(${JSON.stringify(path.join(REPO_ROOT, 'dist', 'libs', 'validation', 'src', 'testing', 'validation-fixtures.js'))});
       validateDatasetDirectory(${JSON.stringify(root)}, { protocol: testProtocol(), recordWorkerMinBytes: 0 })
-        .then((report) => process.stdout.write(JSON.stringify({ valid: report.valid, records: report.summary.records, issues: report.issues })));
+        .then((report) => process.stdout.write(JSON.stringify({ online, valid: report.valid, records: report.summary.records, issues: report.issues })));
     `;
     const child = spawnSync(process.execPath, ['--max-semi-space-size=8', '--require', path.join(REPO_ROOT, 'scripts', 'register-aliases.js'), '-e', script], {
       encoding: 'utf8',
@@ -113,6 +142,6 @@ describe('record worker', () => {
       timeout: 60_000,
     });
     expect(child.status).toBe(0);
-    expect(JSON.parse(child.stdout)).toEqual({ valid: true, records: 3000, issues: [] });
+    expect(JSON.parse(child.stdout)).toEqual({ online: 1, valid: true, records: 3000, issues: [] });
   });
 });
