@@ -25,6 +25,8 @@ export interface CatalogRepository {
   }>;
   /** The files to download: the cohort's instances plus the annotation and metadata files of their versions, in path order, a page at a time. */
   cohortFiles(id: string, after: DownloadFile | null, limit: number): Promise<DownloadFile[]>;
+  /** The bytes of every file cohortFiles lists. */
+  cohortBytes(id: string): Promise<number>;
   /** The cohort's first file (in cohortFiles order) with these bytes, if any. */
   cohortFile(id: string, sha256: string): Promise<DownloadFile | undefined>;
 }

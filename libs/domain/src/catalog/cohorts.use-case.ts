@@ -123,8 +123,7 @@ export class CohortsUseCase {
   /** Every file of a small cohort, for a streamed ZIP. */
   async *zipEntries(owner: Principal, id: string, remoteAddress?: string): AsyncGenerator<{ file: DownloadFile; open: () => Promise<Readable> }> {
     await this.requireAccess(owner, id);
-    let bytes = 0;
-    for await (const file of this.files(id)) bytes += file.size;
+    const bytes = await this.catalog.cohortBytes(id);
     if (bytes > this.settings.zipMaxBytes) {
       throw new DomainError(CatalogErrorCode.TOO_LARGE_FOR_ZIP, `the cohort holds ${bytes} bytes; a ZIP is offered up to ${this.settings.zipMaxBytes}: use the manifest (imagora download)`);
     }

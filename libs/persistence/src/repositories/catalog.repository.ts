@@ -398,6 +398,11 @@ export class TypeormCatalogRepository implements CatalogRepository {
     return rows.map(toDownloadFile);
   }
 
+  async cohortBytes(id: string): Promise<number> {
+    const [row] = await this.dataSource.query(`${cohortFilesSql('')} select coalesce(sum(size), 0)::text as bytes from files`, [id]);
+    return Number(row.bytes);
+  }
+
   async cohortFile(id: string, sha256: string): Promise<DownloadFile | undefined> {
     // The first file with these bytes in the cohort's own order (the one a scan of cohortFiles finds first),
     // looked up through the sha256 index instead of a scan.
