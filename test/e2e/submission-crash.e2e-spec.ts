@@ -122,6 +122,15 @@ describe('submission workers killed mid-step', () => {
     const versions: Array<{ number: number; files: number }> = await hub.hub.runtime.dataSource.query(`select number, files from imagora.dataset_versions order by number`);
     expect(versions.map((v) => v.number)).toEqual([1, 2]);
     expect(versions[0].files).toBe(versions[1].files);
+    // The interrupted release counted its labels again from the start: the same catalog as the uninterrupted one.
+    const catalogOf = (number: number) =>
+      hub.hub.runtime.dataSource.query(
+        `select ci.path, ci.sha256, ci.sop_instance_uid, ci.labels from imagora.catalog_instances ci join imagora.dataset_versions v on v.id = ci.version_id where v.number = $1 order by ci.path`,
+        [number],
+      );
+    const [first, second] = [await catalogOf(1), await catalogOf(2)];
+    expect(first.some((row: { labels: object }) => Object.keys(row.labels).length > 0)).toBe(true);
+    expect(second).toEqual(first);
   });
 
   it('never writes an identifying value of the input files to the workers’ logs', async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { scanDicomHeader } from '@imagora/dicom';
+import { canonicalJson } from '@imagora/protocols';
 import { buildDataset, removeDataset, testProtocol, TEST_PROTOCOL_ID } from '../../libs/validation/src/testing/validation-fixtures';
 import { runImagora } from '../support/cli';
 import { listDatasetFiles, prepareSubmissionHub, uploadDataset, waitForState } from '../support/submission-flow';
@@ -105,6 +106,40 @@ describe('submission pipeline: upload → validate → de-identify → verify �
         expect(uid).toMatch(/^2\.25\.\d+$/);
         expect(instances.has(uid)).toBe(true);
       }
+    });
+
+    it('writes the manifest as canonical JSON in path order, the same files as the version rows, with label counts per instance in the catalog', async () => {
+      const store = hub.hub.runtime.objectStore;
+      const db = hub.hub.runtime.dataSource;
+      const [version] = await db.query(`select id, manifest_key, manifest_sha256, files, bytes from imagora.dataset_versions`);
+      const text = (await store.getBuffer(store.buckets.shared, version.manifest_key)).toString('utf8');
+      expect(createHash('sha256').update(text).digest('hex')).toBe(version.manifest_sha256);
+      const manifest = JSON.parse(text);
+      expect(canonicalJson(manifest)).toBe(text);
+      expect(manifest).toMatchObject({ dataset: 'north/findings', version: 1, protocol: TEST_PROTOCOL_ID, submission: submissionId });
+      const paths = manifest.files.map((f: { path: string }) => f.path);
+      expect(paths).toEqual([...paths].sort((a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+      const rows = await db.query(`select path, sha256, size::bigint::int as size, media_type as "mediaType", sop_instance_uid as "sopInstanceUid" from imagora.dataset_version_files where version_id = $1 order by path collate "C"`, [version.id]);
+      expect(rows).toEqual(manifest.files);
+      expect(version.files).toBe(manifest.files.length);
+      expect(Number(version.bytes)).toBe(manifest.files.reduce((sum: number, f: { size: number }) => sum + f.size, 0));
+
+      const expected = new Map<string, Record<string, number>>();
+      for (const entry of manifest.files.filter((f: { path: string }) => f.path.startsWith('annotations/'))) {
+        const released = (await store.getBuffer(store.buckets.shared, `sha256/${entry.sha256.slice(0, 2)}/${entry.sha256.slice(2, 4)}/${entry.sha256}`)).toString('utf8');
+        for (const line of released.split('\n').filter((l) => l.trim())) {
+          const record = JSON.parse(line);
+          const labels = expected.get(record.image.sopInstanceUid) ?? {};
+          labels[record.label] = (labels[record.label] ?? 0) + 1;
+          expected.set(record.image.sopInstanceUid, labels);
+        }
+      }
+      expect(expected.size).toBeGreaterThan(1);
+      const catalog: Array<{ sop_instance_uid: string; labels: Record<string, number> }> = await db.query(`select sop_instance_uid, labels from imagora.catalog_instances where version_id = $1`, [version.id]);
+      expect(catalog.length).toBe(manifest.files.filter((f: { path: string }) => f.path.startsWith('images/')).length);
+      for (const row of catalog) expect({ uid: row.sop_instance_uid, labels: row.labels }).toEqual({ uid: row.sop_instance_uid, labels: expected.get(row.sop_instance_uid) ?? {} });
+      // Counted for the release only: nothing of them is kept once it is in the catalog.
+      expect(await db.query(`select count(*)::int as n from imagora.submission_label_counts`)).toEqual([{ n: 0 }]);
     });
 
     it('purges the submission’s quarantine objects after release', async () => {

@@ -3,15 +3,16 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { DeidErrorCode, DomainError } from '@imagora/core';
 import { remapAnnotationUids } from '@imagora/deid';
-import { canonicalJson, getAtPointer, parseJsonPointer, type ProtocolDocument } from '@imagora/protocols';
+import { getAtPointer, parseJsonPointer, type ProtocolDocument } from '@imagora/protocols';
 import { validateDatasetEntries, type DatasetEntry } from '@imagora/validation';
 import { AuditLog } from '../access/access.ports';
 import { ReadProtocolsUseCase } from '../registry/read-protocols.use-case';
 import { documentOf } from '../registry/registry.types';
 import { forEachConcurrently } from '../shared/concurrently';
 import { ObjectStoragePort } from '../shared/object-storage.port';
-import { DatasetRepository, DicomObjectProcessor, SubmissionRepository } from './submission.ports';
-import { CatalogAttributes, DatasetManifest, ManifestEntry, Submission, SubmissionDeidReport, SubmissionFile, SubmissionState, WORKER_STATES } from './submission.types';
+import { canonicalManifestText } from './manifest-text';
+import { DatasetRepository, DicomObjectProcessor, LabelCount, SubmissionRepository } from './submission.ports';
+import { DatasetManifest, ManifestEntry, Submission, SubmissionDeidReport, SubmissionFile, SubmissionState, WORKER_STATES } from './submission.types';
 
 export interface ProcessSettings {
   /** 0: purge a submission's quarantine objects as soon as it is released or rejected; else the maintenance job does, later. */
@@ -21,6 +22,8 @@ export interface ProcessSettings {
 }
 
 const PAGE = 500;
+/** Distinct (instance, label) pairs of an annotation file counted in memory before they are added to the database. */
+const LABEL_FLUSH = 10_000;
 const MEDIA_TYPES: Record<SubmissionFile['kind'], string> = {
   dicom: 'application/dicom',
   annotation: 'application/x-ndjson',
@@ -268,79 +271,107 @@ export class ProcessSubmissionUseCase {
     return this.submissions.transition(submission.id, ['verifying'], 'awaiting-review', { actorUserId: null, reason: `${files} output(s) verified` });
   }
 
+  /**
+   * Copies the outputs into the shared bucket and counts labels (into the database), then streams the manifest from the
+   * published files in path order, then releases in one transaction that reads the same rows. Nothing per file stays
+   * in memory, so a release of any size runs in the same few megabytes.
+   */
   private async publish(submission: Submission): Promise<Submission | undefined> {
     const dataset = await this.datasets.findById(submission.datasetId);
     if (!dataset) throw new Error(`dataset ${submission.datasetId} of submission ${submission.id} is gone`);
     const protocol = await this.protocolOf(submission);
     const number = await this.submissions.allocateVersionNumber(submission.id, dataset.id);
     const { quarantine, shared } = this.storage.buckets;
-    const entries: ManifestEntry[] = [];
-    const catalog: Array<{ path: string; sha256: string; attributes: CatalogAttributes }> = [];
-    const labelsByInstance = new Map<string, Record<string, number>>();
-    await forEachConcurrently(this.files(submission), this.settings.fileConcurrency, async (file) => {
-      if (!file.outputKey || !file.outputSha256 || file.outputSize === null) return;
-      const key = sharedObjectKey(file.outputSha256);
+    await forEachConcurrently(this.publishedFiles(submission), this.settings.fileConcurrency, async (file) => {
+      const key = sharedObjectKey(file.outputSha256!);
       // Content-addressed: an object already there (an earlier version, another dataset, a killed run) is the same bytes.
-      if (!(await this.storage.head(shared, key))) await this.storage.copy(quarantine, file.outputKey, shared, key);
-      entries.push({ path: file.path, sha256: file.outputSha256, size: file.outputSize, mediaType: file.mediaType ?? MEDIA_TYPES[file.kind], sopInstanceUid: file.sopInstanceUid });
-      if (file.kind === 'dicom' && file.catalog) catalog.push({ path: file.path, sha256: file.outputSha256, attributes: file.catalog });
-      if (file.kind === 'annotation') await this.countLabels(file.outputKey, file.path, protocol, labelsByInstance);
+      if (!(await this.storage.head(shared, key))) await this.storage.copy(quarantine, file.outputKey!, shared, key);
+      if (file.kind === 'annotation') await this.countLabels(submission.id, file, protocol);
     });
-    // Files finish in any order: the manifest lists them by path, so the same release has the same manifest.
-    entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    catalog.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    for (const row of catalog) {
-      const uid = row.attributes.sopInstanceUid;
-      if (uid && labelsByInstance.has(uid)) row.attributes = { ...row.attributes, labels: labelsByInstance.get(uid) };
-    }
-    const manifest: DatasetManifest = {
-      dataset: `${dataset.organizationSlug}/${dataset.slug}`,
-      version: number,
-      protocol: `${submission.protocolName}@${submission.protocolVersion}`,
-      submission: submission.id,
-      license: dataset.license,
-      files: entries,
-    };
-    const manifestText = canonicalJson(manifest);
-    const manifestSha256 = createHash('sha256').update(manifestText).digest('hex');
+    const protocolId = `${submission.protocolName}@${submission.protocolVersion}`;
+    const header = { dataset: `${dataset.organizationSlug}/${dataset.slug}`, version: number, protocol: protocolId, submission: submission.id, license: dataset.license };
     const manifestKey = `manifests/${dataset.organizationSlug}/${dataset.slug}/v${number}.json`;
-    await this.storage.putStream(shared, manifestKey, Readable.from([manifestText]), 'application/json');
+    const { sha256: manifestSha256, entries } = await this.putManifest(shared, manifestKey, header, submission);
     const released = await this.submissions.release({
       submissionId: submission.id,
       datasetId: dataset.id,
       number,
-      protocol: manifest.protocol,
+      protocol: protocolId,
       manifestSha256,
       manifestKey,
-      entries,
-      catalog,
+      mediaTypes: MEDIA_TYPES,
       actorUserId: submission.reviewedBy,
     });
-    await this.audit.append({ actorUserId: submission.reviewedBy, action: 'dataset.release', targetType: 'dataset', targetId: dataset.id, details: { version: number, files: entries.length, manifestSha256 } });
+    await this.audit.append({ actorUserId: submission.reviewedBy, action: 'dataset.release', targetType: 'dataset', targetId: dataset.id, details: { version: number, files: entries, manifestSha256 } });
     if (this.settings.quarantineRetentionHours === 0) await this.storage.deletePrefix(quarantine, `submissions/${submission.id}/`);
     return released;
   }
 
-  private async countLabels(key: string, path: string, protocol: ProtocolDocument, counts: Map<string, Record<string, number>>): Promise<void> {
+  private async *publishedFiles(submission: Submission): AsyncGenerator<SubmissionFile> {
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.submissions.publishedFilesPage(submission.id, after, PAGE);
+      if (page.length === 0) return;
+      yield* page;
+      after = page[page.length - 1].path;
+    }
+  }
+
+  private async putManifest(bucket: string, key: string, header: Omit<DatasetManifest, 'files'>, submission: Submission): Promise<{ sha256: string; entries: number }> {
+    const hash = createHash('sha256');
+    let entries = 0;
+    const files = this.publishedFiles(submission);
+    const listed = (async function* (): AsyncGenerator<ManifestEntry> {
+      for await (const file of files) {
+        entries++;
+        yield { path: file.path, sha256: file.outputSha256!, size: file.outputSize!, mediaType: file.mediaType ?? MEDIA_TYPES[file.kind], sopInstanceUid: file.sopInstanceUid };
+      }
+    })();
+    const text = canonicalManifestText(header, listed);
+    const bytes = (async function* () {
+      for await (const chunk of text) {
+        const encoded = Buffer.from(chunk, 'utf8');
+        hash.update(encoded);
+        yield encoded;
+      }
+    })();
+    await this.storage.putStream(bucket, key, Readable.from(bytes), 'application/json');
+    return { sha256: hash.digest('hex'), entries };
+  }
+
+  /** Records per (instance, label) of one annotation file, flushed to the database every LABEL_FLUSH pairs. */
+  private async countLabels(submissionId: string, file: SubmissionFile, protocol: ProtocolDocument): Promise<void> {
     const uidPointer = parseJsonPointer(protocol.references.sopInstanceUid) ?? [];
     const labelPointer = parseJsonPointer(protocol.references.label) ?? [];
-    const count = (record: unknown) => {
+    await this.submissions.clearLabelCounts(file.id);
+    let pending = new Map<string, LabelCount>();
+    const flush = async () => {
+      if (pending.size === 0) return;
+      const counts = [...pending.values()];
+      pending = new Map();
+      await this.submissions.addLabelCounts(submissionId, file.id, counts);
+    };
+    const count = async (record: unknown) => {
       const uid = getAtPointer(record, uidPointer);
       const label = getAtPointer(record, labelPointer);
       if (typeof uid !== 'string' || typeof label !== 'string') return;
-      const labels = counts.get(uid) ?? {};
-      labels[label] = (labels[label] ?? 0) + 1;
-      counts.set(uid, labels);
+      // JSON of the pair: no separator character can make two different pairs collide.
+      const pair = JSON.stringify([uid, label]);
+      const counted = pending.get(pair);
+      if (counted) counted.count++;
+      else pending.set(pair, { sopInstanceUid: uid, label, count: 1 });
+      if (pending.size >= LABEL_FLUSH) await flush();
     };
-    const source = await this.storage.getStream(this.storage.buckets.quarantine, key);
-    if (path.endsWith('.ndjson')) {
-      for await (const line of createInterface({ input: source, crlfDelay: Infinity })) if (line.trim()) count(JSON.parse(line));
+    const source = await this.storage.getStream(this.storage.buckets.quarantine, file.outputKey!);
+    if (file.path.endsWith('.ndjson')) {
+      for await (const line of createInterface({ input: source, crlfDelay: Infinity })) if (line.trim()) await count(JSON.parse(line));
     } else {
       const chunks: Buffer[] = [];
       for await (const chunk of source) chunks.push(chunk as Buffer);
       const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      (Array.isArray(parsed) ? parsed : [parsed]).forEach(count);
+      for (const record of Array.isArray(parsed) ? parsed : [parsed]) await count(record);
     }
+    await flush();
   }
 }
 

@@ -1,4 +1,4 @@
-import { AccessPolicy, CatalogAttributes, Dataset, DatasetVersion, ManifestEntry, Submission, SubmissionEvent, SubmissionFile, SubmissionState } from './submission.types';
+import { AccessPolicy, CatalogAttributes, Dataset, DatasetVersion, Submission, SubmissionEvent, SubmissionFile, SubmissionState } from './submission.types';
 
 export interface DatasetRepository {
   /** Returns undefined when the organization already has a dataset with this slug. */
@@ -36,9 +36,15 @@ export interface ReleaseInput {
   protocol: string;
   manifestSha256: string;
   manifestKey: string;
-  entries: ManifestEntry[];
-  catalog: Array<{ path: string; sha256: string; attributes: CatalogAttributes }>;
+  /** Media type of a published file whose own is not recorded, by kind (as the manifest lists it). */
+  mediaTypes: Record<SubmissionFile['kind'], string>;
   actorUserId: string | null;
+}
+
+export interface LabelCount {
+  sopInstanceUid: string;
+  label: string;
+  count: number;
 }
 
 export interface SubmissionRepository {
@@ -54,13 +60,22 @@ export interface SubmissionRepository {
   findFile(submissionId: string, fileId: string): Promise<SubmissionFile | undefined>;
   /** Files in path order, a page at a time: a dataset is never held in memory whole. */
   filesPage(submissionId: string, afterPath: string | null, limit: number): Promise<SubmissionFile[]>;
+  /** The files a release publishes (those with a verified output), in path order by UTF-8 bytes, a page at a time. */
+  publishedFilesPage(submissionId: string, afterPath: string | null, limit: number): Promise<SubmissionFile[]>;
+  /** Forgets the label counts of one annotation file (before it is counted again: counting is then idempotent). */
+  clearLabelCounts(fileId: string): Promise<void>;
+  /** Adds to the label counts of one annotation file; the release sums them per instance into its catalog rows. */
+  addLabelCounts(submissionId: string, fileId: string, counts: LabelCount[]): Promise<void>;
   updateFile(fileId: string, fields: Partial<Pick<SubmissionFile, 'state' | 'multipartUploadId' | 'outputKey' | 'outputSha256' | 'outputSize' | 'mediaType' | 'sopInstanceUid' | 'catalog'>>): Promise<void>;
   fileCounts(submissionId: string): Promise<Record<SubmissionFile['state'], number> & { total: number; bytes: number }>;
   /** Files with a multipart upload started before `before`, across submissions. */
   staleMultipartFiles(before: Date, limit: number): Promise<SubmissionFile[]>;
   /** The submission's dataset version number: allocated once (concurrent publications of a dataset get distinct numbers), then the same on every retry. */
   allocateVersionNumber(submissionId: string, datasetId: string): Promise<number>;
-  /** Atomically: the dataset version, its catalog rows, and the submission's move to released. Idempotent. */
+  /**
+   * Atomically: the dataset version with its files and catalog rows, read from the published files and label counts
+   * (never passed in: a release holds nothing per file in memory), and the submission's move to released. Idempotent.
+   */
   release(input: ReleaseInput): Promise<Submission | undefined>;
 }
 

@@ -14,6 +14,7 @@ import { ProtocolVersionEntity } from './protocol-version.entity';
 import { ProtocolEntity } from './protocol.entity';
 import { SubmissionEventEntity } from './submission-event.entity';
 import { SubmissionFileEntity } from './submission-file.entity';
+import { SubmissionLabelCountEntity } from './submission-label-count.entity';
 import { SubmissionEntity } from './submission.entity';
 import { UserEntity } from './user.entity';
 
@@ -39,6 +40,7 @@ export {
   SubmissionEntity,
   SubmissionEventEntity,
   SubmissionFileEntity,
+  SubmissionLabelCountEntity,
   UserEntity,
 };
 
@@ -61,6 +63,7 @@ export const ENTITIES = [
   SubmissionEntity,
   SubmissionEventEntity,
   SubmissionFileEntity,
+  SubmissionLabelCountEntity,
   CohortEntity,
   CohortMemberEntity,
   AgreementAcceptanceEntity,

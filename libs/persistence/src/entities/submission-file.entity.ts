@@ -12,7 +12,8 @@ export class SubmissionFileEntity {
   @Column({ name: 'submission_id', type: 'uuid' })
   submissionId!: string;
 
-  @Column({ type: 'text' })
+  // Byte order whatever the database's locale: files are read in path order, and a release's manifest lists them in it.
+  @Column({ type: 'text', collation: 'C' })
   path!: string;
 
   @Column({ type: 'bigint' })

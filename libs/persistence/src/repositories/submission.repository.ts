@@ -1,6 +1,7 @@
 import { DataSource, EntityManager, In, IsNull, LessThan, MoreThan, Not } from 'typeorm';
 import {
   CatalogAttributes,
+  LabelCount,
   NewSubmissionFile,
   ReleaseInput,
   Submission,
@@ -11,9 +12,38 @@ import {
   SubmissionState,
 } from '@imagora/domain';
 import { summarizeDatasetCatalog } from './catalog-cells';
-import { CatalogInstanceEntity, DatasetVersionEntity, DatasetVersionFileEntity, SubmissionEntity, SubmissionEventEntity, SubmissionFileEntity } from '../entities';
+import { DatasetVersionEntity, SubmissionEntity, SubmissionEventEntity, SubmissionFileEntity, SubmissionLabelCountEntity } from '../entities';
 
 const INSERT_BATCH = 1000;
+
+/** A submission file a release publishes: one with a verified output (the alias is `sf`). */
+const PUBLISHED = 'sf.output_key is not null and sf.output_sha256 is not null and sf.output_size is not null';
+
+// PatientAge as PS3.5's AS value representation (nnnD, nnnW, nnnM or nnnY) in whole years; anything else is unknown.
+const AGE = `btrim(sf.catalog ->> 'age')`;
+const AGE_YEARS = `case when ${AGE} ~ '^[0-9]{3}[DWMY]$' then substr(${AGE}, 1, 3)::int / case right(${AGE}, 1) when 'D' then 365 when 'W' then 52 when 'M' then 12 else 1 end end`;
+
+/**
+ * A release's catalog rows, one per published DICOM file, from the attributes its de-identification recorded and the
+ * label counts of the annotation files summed per instance. Written as the latest (a new version normally is) so
+ * that markLatestVersion, which settles the flag under the dataset's lock in the same transaction, rewrites no row
+ * of it unless a higher version got in first. $1 submission, $2 version, $3 dataset.
+ */
+const CATALOG_ROWS_SQL = `
+  with per_label as (
+    select sop_instance_uid, label, sum(count)::int as count from imagora.submission_label_counts where submission_id = $1 group by 1, 2
+  ), labels as (
+    select sop_instance_uid, jsonb_object_agg(label, count) as labels from per_label group by 1
+  )
+  insert into imagora.catalog_instances (version_id, dataset_id, is_latest, path, sha256, study_instance_uid, series_instance_uid, sop_instance_uid,
+    sop_class_uid, modality, body_part, manufacturer, manufacturer_model, sex, age, age_years, slice_thickness, rows, columns, frames, transfer_syntax, labels)
+  select $2, $3, true, sf.path, sf.output_sha256, sf.catalog ->> 'studyInstanceUid', sf.catalog ->> 'seriesInstanceUid', sf.catalog ->> 'sopInstanceUid',
+    sf.catalog ->> 'sopClassUid', sf.catalog ->> 'modality', sf.catalog ->> 'bodyPart', sf.catalog ->> 'manufacturer', sf.catalog ->> 'manufacturerModel',
+    sf.catalog ->> 'sex', sf.catalog ->> 'age', ${AGE_YEARS}, (sf.catalog ->> 'sliceThickness')::double precision, (sf.catalog ->> 'rows')::int,
+    (sf.catalog ->> 'columns')::int, (sf.catalog ->> 'frames')::int, sf.catalog ->> 'transferSyntax', coalesce(labels.labels, '{}'::jsonb)
+    from imagora.submission_files sf
+    left join labels on labels.sop_instance_uid = sf.catalog ->> 'sopInstanceUid'
+   where sf.submission_id = $1 and sf.kind = 'dicom' and sf.catalog is not null and ${PUBLISHED}`;
 
 export class TypeormSubmissionRepository implements SubmissionRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -118,6 +148,34 @@ export class TypeormSubmissionRepository implements SubmissionRepository {
     return rows.map(toFile);
   }
 
+  async publishedFilesPage(submissionId: string, afterPath: string | null, limit: number): Promise<SubmissionFile[]> {
+    const rows = await this.dataSource
+      .getRepository(SubmissionFileEntity)
+      .createQueryBuilder('sf')
+      .where(`sf.submission_id = :submissionId and ${PUBLISHED}`, { submissionId })
+      .andWhere(afterPath !== null ? 'sf.path > :afterPath' : 'true', { afterPath })
+      .orderBy('sf.path', 'ASC')
+      .limit(limit)
+      .getMany();
+    return rows.map(toFile);
+  }
+
+  async clearLabelCounts(fileId: string): Promise<void> {
+    await this.dataSource.getRepository(SubmissionLabelCountEntity).delete({ fileId });
+  }
+
+  async addLabelCounts(submissionId: string, fileId: string, counts: LabelCount[]): Promise<void> {
+    for (let i = 0; i < counts.length; i += INSERT_BATCH) {
+      const batch = counts.slice(i, i + INSERT_BATCH);
+      await this.dataSource.query(
+        `insert into imagora.submission_label_counts (submission_id, file_id, sop_instance_uid, label, count)
+         select $1, $2, pair.uid, pair.label, pair.count from unnest($3::text[], $4::text[], $5::int[]) as pair(uid, label, count)
+         on conflict (file_id, sop_instance_uid, label) do update set count = submission_label_counts.count + excluded.count`,
+        [submissionId, fileId, batch.map((c) => c.sopInstanceUid), batch.map((c) => c.label), batch.map((c) => c.count)],
+      );
+    }
+  }
+
   async updateFile(fileId: string, fields: Parameters<SubmissionRepository['updateFile']>[1]): Promise<void> {
     const columns: Record<string, unknown> = { ...fields };
     if (fields.outputSize !== undefined) columns.outputSize = fields.outputSize === null ? null : String(fields.outputSize);
@@ -175,7 +233,10 @@ export class TypeormSubmissionRepository implements SubmissionRepository {
   }
 
   private async insertVersion(manager: EntityManager, input: ReleaseInput): Promise<string> {
-    const bytes = input.entries.reduce((sum, e) => sum + e.size, 0);
+    const [totals] = await manager.query(
+      `select count(*)::int as files, coalesce(sum(output_size), 0)::text as bytes from imagora.submission_files sf where sf.submission_id = $1 and ${PUBLISHED}`,
+      [input.submissionId],
+    );
     const saved = await manager.getRepository(DatasetVersionEntity).save(
       manager.getRepository(DatasetVersionEntity).create({
         datasetId: input.datasetId,
@@ -183,20 +244,21 @@ export class TypeormSubmissionRepository implements SubmissionRepository {
         protocol: input.protocol,
         manifestSha256: input.manifestSha256,
         manifestKey: input.manifestKey,
-        files: input.entries.length,
-        bytes: String(bytes),
+        files: totals.files,
+        bytes: totals.bytes,
         submissionId: input.submissionId,
         releasedAt: new Date(),
       }),
     );
-    for (let i = 0; i < input.entries.length; i += INSERT_BATCH) {
-      await manager.getRepository(DatasetVersionFileEntity).insert(
-        input.entries.slice(i, i + INSERT_BATCH).map((e) => ({ versionId: saved.id, path: e.path, sha256: e.sha256, size: String(e.size), mediaType: e.mediaType, sopInstanceUid: e.sopInstanceUid })),
-      );
-    }
-    for (let i = 0; i < input.catalog.length; i += INSERT_BATCH) {
-      await manager.getRepository(CatalogInstanceEntity).insert(input.catalog.slice(i, i + INSERT_BATCH).map((row) => catalogRow(saved.id, input.datasetId, row)));
-    }
+    // The same rows, in the same form, as the manifest the use case streamed from publishedFilesPage.
+    await manager.query(
+      `insert into imagora.dataset_version_files (version_id, path, sha256, size, media_type, sop_instance_uid)
+       select $2, sf.path, sf.output_sha256, sf.output_size, coalesce(sf.media_type, $3::jsonb ->> sf.kind), sf.sop_instance_uid
+         from imagora.submission_files sf where sf.submission_id = $1 and ${PUBLISHED}`,
+      [input.submissionId, saved.id, JSON.stringify(input.mediaTypes)],
+    );
+    await manager.query(CATALOG_ROWS_SQL, [input.submissionId, saved.id, input.datasetId]);
+    await manager.getRepository(SubmissionLabelCountEntity).delete({ submissionId: input.submissionId });
     await markLatestVersion(manager, input.datasetId);
     return saved.id;
   }
@@ -213,45 +275,6 @@ export async function markLatestVersion(manager: EntityManager, datasetId: strin
   if (!latest) return;
   await manager.query(`update imagora.catalog_instances ci set is_latest = (ci.version_id = $2) where ci.dataset_id = $1 and ci.is_latest is distinct from (ci.version_id = $2)`, [datasetId, latest.id]);
   await summarizeDatasetCatalog(manager, datasetId, latest.id);
-}
-
-function catalogRow(versionId: string, datasetId: string, row: { path: string; sha256: string; attributes: CatalogAttributes }) {
-  const a = row.attributes;
-  return {
-    versionId,
-    datasetId,
-    // Written as the latest (a new version normally is) so that markLatestVersion, which settles the flag under the
-    // dataset's lock in the same transaction, rewrites no row of it unless a higher version got in first.
-    isLatest: true,
-    path: row.path,
-    sha256: row.sha256,
-    studyInstanceUid: a.studyInstanceUid,
-    seriesInstanceUid: a.seriesInstanceUid,
-    sopInstanceUid: a.sopInstanceUid,
-    sopClassUid: a.sopClassUid,
-    modality: a.modality,
-    bodyPart: a.bodyPart,
-    manufacturer: a.manufacturer,
-    manufacturerModel: a.manufacturerModel,
-    sex: a.sex,
-    age: a.age,
-    ageYears: ageInYears(a.age),
-    sliceThickness: a.sliceThickness,
-    rows: a.rows,
-    columns: a.columns,
-    frames: a.frames,
-    transferSyntax: a.transferSyntax,
-    labels: a.labels ?? {},
-  };
-}
-
-// PS3.5 AS value representation: nnnD, nnnW, nnnM or nnnY.
-export function ageInYears(age: string | null): number | null {
-  const match = age ? /^(\d{3})([DWMY])$/.exec(age.trim()) : null;
-  if (!match) return null;
-  const value = Number(match[1]);
-  const perYear = { D: 365, W: 52, M: 12, Y: 1 }[match[2] as 'D' | 'W' | 'M' | 'Y'];
-  return Math.floor(value / perYear);
 }
 
 function toColumns(fields: SubmissionFields): Record<string, unknown> {
