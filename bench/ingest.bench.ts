@@ -9,7 +9,8 @@
 // database of a PostgreSQL server (BENCH_DATABASE_SERVER, default postgres://postgres@127.0.0.1:5432/postgres; created
 // and dropped here) and a fresh IMAGORA_HOME shared by hub and worker (same keys). Peak RSS is VmHWM of each process,
 // printed with the dataset size against the goal (hub and worker each under 300 MB, whatever the dataset size).
-// Knobs: BENCH_INGEST_MB (2048), BENCH_CONCURRENCY (4), BENCH_KEEP=1 keeps the temp folder,
+// Knobs: BENCH_INGEST_MB (2048), BENCH_BIG_SHARE (0.25: the share of bytes in 64 MiB slices; 0 gives the most files),
+// BENCH_CONCURRENCY (4), BENCH_KEEP=1 keeps the temp folder,
 // BENCH_HUB_NODE_OPTIONS / BENCH_WORKER_NODE_OPTIONS (e.g. --heapsnapshot-signal=SIGUSR2, --trace-gc) passed to those processes
 // (bench/support/bench-processes.ts).
 import { chmodSync, createReadStream, mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { BuiltDataset, benchProtocol, buildDataset } from './support/corpus-data
 const MiB = 1024 * 1024;
 const TARGET_BYTES = Number(process.env.BENCH_INGEST_MB ?? 2048) * MiB;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const BIG_SHARE = Number(process.env.BENCH_BIG_SHARE ?? 0.25);
 const mb = (bytes: number) => bytes / 1e6;
 const BIG_BYTES = 64 * MiB;
 const RSS_GOAL_MB = 300;
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
   try {
     const protocol = benchProtocol('bench-ingest');
     const buildStarted = Date.now();
-    const dataset = await buildDataset(work, protocol, { targetBytes: TARGET_BYTES, bigBytes: BIG_BYTES, bigShare: 0.25, title: 'Ingest benchmark' });
+    const dataset = await buildDataset(work, protocol, { targetBytes: TARGET_BYTES, bigBytes: BIG_BYTES, bigShare: BIG_SHARE, title: 'Ingest benchmark' });
     console.log(
       `dataset: ${dataset.files.length} files, ${mb(dataset.bytes).toFixed(0)} MB (${dataset.images} images from ${dataset.seeds} corpus seeds, ` +
         `${dataset.big} of them 64 MiB CT slices; ${dataset.images} annotation records), built in ${((Date.now() - buildStarted) / 1000).toFixed(0)} s`,
