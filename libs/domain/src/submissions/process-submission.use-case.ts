@@ -105,10 +105,12 @@ export class ProcessSubmissionUseCase {
     return documentOf((await this.protocols.get(undefined, submission.protocolName, submission.protocolVersion)).version);
   }
 
-  private async *files(submission: Submission): AsyncGenerator<SubmissionFile> {
+  /** Every file of the submission, or only those a release publishes, in path order, read a page at a time. */
+  private async *files(submission: Submission, which: 'all' | 'published' = 'all'): AsyncGenerator<SubmissionFile> {
     let after: string | null = null;
     for (;;) {
-      const page = await this.submissions.filesPage(submission.id, after, PAGE);
+      const page: SubmissionFile[] =
+        which === 'all' ? await this.submissions.filesPage(submission.id, after, PAGE) : await this.submissions.publishedFilesPage(submission.id, after, PAGE);
       if (page.length === 0) return;
       yield* page;
       after = page[page.length - 1].path;
@@ -282,7 +284,7 @@ export class ProcessSubmissionUseCase {
     const protocol = await this.protocolOf(submission);
     const number = await this.submissions.allocateVersionNumber(submission.id, dataset.id);
     const { quarantine, shared } = this.storage.buckets;
-    await forEachConcurrently(this.publishedFiles(submission), this.settings.fileConcurrency, async (file) => {
+    await forEachConcurrently(this.files(submission, 'published'), this.settings.fileConcurrency, async (file) => {
       const key = sharedObjectKey(file.outputSha256!);
       // Content-addressed: an object already there (an earlier version, another dataset, a killed run) is the same bytes.
       if (!(await this.storage.head(shared, key))) await this.storage.copy(quarantine, file.outputKey!, shared, key);
@@ -307,20 +309,10 @@ export class ProcessSubmissionUseCase {
     return released;
   }
 
-  private async *publishedFiles(submission: Submission): AsyncGenerator<SubmissionFile> {
-    let after: string | null = null;
-    for (;;) {
-      const page = await this.submissions.publishedFilesPage(submission.id, after, PAGE);
-      if (page.length === 0) return;
-      yield* page;
-      after = page[page.length - 1].path;
-    }
-  }
-
   private async putManifest(bucket: string, key: string, header: Omit<DatasetManifest, 'files'>, submission: Submission): Promise<{ sha256: string; entries: number }> {
     const hash = createHash('sha256');
     let entries = 0;
-    const files = this.publishedFiles(submission);
+    const files = this.files(submission, 'published');
     const listed = (async function* (): AsyncGenerator<ManifestEntry> {
       for await (const file of files) {
         entries++;
