@@ -1,11 +1,21 @@
 /* eslint-disable no-console -- dcmjs reports some problems on the console: this module captures them */
-import * as dcmjs from 'dcmjs';
 import { DicomErrorCode } from '@imagora/core';
 import { dicomError } from './dicom-error';
 
 // dcmjs, for callers that want its naturalized JSON view (and tests that cross-check our parser). dcmjs logs
 // problems instead of throwing (STACK.md pitfall 9, deid/README.md): its log is captured and any warning or
 // error fails the read, so a file dcmjs is unsure about is never taken at face value.
+
+// dcmjs is loaded on first use: the parser is our own, and loading dcmjs costs tens of milliseconds in every
+// process and worker thread that imports libs/dicom (most never call it).
+// dcmjs ships no types (types/dcmjs.d.ts).
+let loaded: any;
+
+function dcmjsModule(): any {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, on purpose (see above)
+  loaded ??= require('dcmjs');
+  return loaded;
+}
 
 export interface DcmjsReadResult {
   /** dcmjs "naturalized" data set: keywords as keys. */
@@ -24,6 +34,7 @@ interface Logger {
 
 function withCapturedLog<T>(run: () => T): { result: T; warnings: string[] } {
   const warnings: string[] = [];
+  const dcmjs = dcmjsModule();
   const loggers: Logger[] = [dcmjs.log, dcmjs.log?.getLogger?.('validation.dcmjs')].filter(Boolean);
   const saved = loggers.map((logger) => ({ warn: logger.warn, error: logger.error }));
   const originalConsoleWarn = console.warn;
@@ -56,6 +67,7 @@ function toArrayBuffer(buffer: Buffer): ArrayBuffer {
 
 /** Reads a whole Part 10 file with dcmjs; any dcmjs warning or exception becomes a DomainError. */
 export function readWithDcmjs(buffer: Buffer, options: { untilPixelData?: boolean } = {}): DcmjsReadResult {
+  const dcmjs = dcmjsModule();
   let outcome: { result: { dict: Record<string, { vr: string; Value?: unknown[] }>; meta: Record<string, unknown> }; warnings: string[] };
   try {
     outcome = withCapturedLog(() =>

@@ -1,8 +1,9 @@
-import * as dcmjs from 'dcmjs';
+import { DICTIONARY_LINES } from './dicom-dictionary.generated';
 import { isGroupLength, isPrivateCreator, isPrivateTag, tagElement, tagGroup } from './dicom-tag';
 
-// The PS3.6 data dictionary, taken from dcmjs (the only dcmjs import besides dcmjs-reader.ts), so implicit-VR
-// data sets can be parsed and attributes named. Loaded once per process.
+// The PS3.6 data dictionary, so implicit-VR data sets can be parsed and attributes named: generated from dcmjs
+// (scripts/generate-dicom-dictionary.js) rather than read from it at run time, so that a process or worker thread
+// that only parses does not load dcmjs. Split into maps once per thread, on first use.
 
 export interface DictionaryEntry {
   readonly keyword: string;
@@ -13,21 +14,17 @@ export interface DictionaryEntry {
 let byTag: Map<number, DictionaryEntry> | undefined;
 let byKeyword: Map<string, number> | undefined;
 
-// dcmjs spells multi-VR entries with lower-case codes; PS3.5 A.1 (implicit VR) resolves them this way.
-const MULTI_VR: Record<string, string> = { ox: 'OW', xs: 'US', lt: 'OW', up: 'UL', na: 'UN' };
-
 function load(): Map<number, DictionaryEntry> {
   if (byTag) return byTag;
   const tags = new Map<number, DictionaryEntry>();
   const keywords = new Map<string, number>();
-  const nameMap = dcmjs.data.DicomMetaDictionary.nameMap as Record<string, { tag: string; vr: string; name: string }>;
-  for (const entry of Object.values(nameMap)) {
-    const hex = entry.tag.replace(/[(),]/g, '');
-    if (!/^[0-9A-Fa-f]{8}$/.test(hex)) continue;
-    const tag = parseInt(hex, 16) >>> 0;
-    const vr = MULTI_VR[entry.vr] ?? entry.vr;
-    tags.set(tag, { keyword: entry.name, vr });
-    keywords.set(entry.name, tag);
+  for (const line of DICTIONARY_LINES.split('\n')) {
+    if (line === '') continue;
+    // `TTTTTTTT VR Keyword`: fixed columns.
+    const tag = parseInt(line.slice(0, 8), 16) >>> 0;
+    const keyword = line.slice(12);
+    tags.set(tag, { keyword, vr: line.slice(9, 11) });
+    keywords.set(keyword, tag);
   }
   byTag = tags;
   byKeyword = keywords;
