@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
 import { DeidErrorCode, DomainError } from '@imagora/core';
-import {
-  ByteSource,
-  DicomElement,
-  DicomFile,
-  DicomItem,
+import * as dicom from '@imagora/dicom';
+import type { ByteSource, DicomElement, DicomFile, DicomItem, OutputChunk } from '@imagora/dicom';
+import { BASIC_PROFILE_CODE, DEID_OPTIONS, DeidOptionName, parseDeidOptions } from './deid-options';
+import { EffectiveAction, profileRowFor, resolveRow } from './profile/profile-resolver';
+import { CID_7050, PROFILE_EDITION } from './profile/table-e1-1.generated';
+import { PatientIdentity, Pseudonymizer, isWellKnownUid, shiftDate, shiftDateTime } from './pseudonymizer';
+import { DEFAULT_SAFE_PRIVATE_ATTRIBUTES, SafePrivateAttribute, safePrivateKey } from './safe-private';
+import { TextCleaner } from './text-cleaner';
+
+// Bound once at load: a CommonJS re-export compiles to a getter, called on every use, and these run for every
+// element of every file (a few per cent of a cold run over small files).
+const {
   FREE_TEXT_VRS,
-  OutputChunk,
   TEXT_VRS,
   Tags,
   binaryValueSize,
@@ -26,13 +32,7 @@ import {
   textElement,
   textValues,
   writeDicom,
-} from '@imagora/dicom';
-import { BASIC_PROFILE_CODE, DEID_OPTIONS, DeidOptionName, parseDeidOptions } from './deid-options';
-import { EffectiveAction, profileRowFor, resolveRow } from './profile/profile-resolver';
-import { CID_7050, PROFILE_EDITION } from './profile/table-e1-1.generated';
-import { PatientIdentity, Pseudonymizer, isWellKnownUid, shiftDate, shiftDateTime } from './pseudonymizer';
-import { DEFAULT_SAFE_PRIVATE_ATTRIBUTES, SafePrivateAttribute, safePrivateKey } from './safe-private';
-import { TextCleaner } from './text-cleaner';
+} = dicom;
 
 // The de-identification engine: DICOM PS3.15 Annex E, Basic Application Level Confidentiality Profile
 // (Table E.1-1, generated from shared/deid/) and its options. Pure: it takes bytes (or a ByteSource) and returns
@@ -179,21 +179,32 @@ export interface AttributeAction {
  * only depends on (tag, VR). Bounded: cleared when a run has met more distinct (tag, VR) pairs than it holds.
  */
 export class ActionResolver {
-  // Key: tag * 2^16 + the VR's two bytes (an exact integer below 2^48), one lookup per element.
-  private readonly cache = new Map<number, AttributeAction>();
+  // Keyed by the tag alone (a small integer for every standard tag, so no number is boxed per lookup), each entry
+  // a short chain over the VRs the tag was met with (almost always one). The VR strings compared are the
+  // parser's interned constants.
+  private readonly cache = new Map<number, CachedAction>();
+  private cached = 0;
 
   constructor(readonly options: readonly DeidOptionName[]) {}
 
   get(tag: number, vr: string): AttributeAction {
-    if (vr.length !== 2) return actionFor(tag, vr, this.options);
-    const key = tag * 65536 + ((vr.charCodeAt(0) << 8) | vr.charCodeAt(1));
-    const known = this.cache.get(key);
-    if (known) return known;
+    const first = this.cache.get(tag);
+    for (let entry = first; entry !== undefined; entry = entry.next) if (entry.vr === vr) return entry.action;
     const resolved = actionFor(tag, vr, this.options);
-    if (this.cache.size >= MAX_CACHED_ACTIONS) this.cache.clear();
-    this.cache.set(key, resolved);
+    if (this.cached >= MAX_CACHED_ACTIONS) {
+      this.cache.clear();
+      this.cached = 0;
+    }
+    this.cache.set(tag, { vr, action: resolved, next: this.cached === 0 ? undefined : first });
+    this.cached++;
     return resolved;
   }
+}
+
+interface CachedAction {
+  readonly vr: string;
+  readonly action: AttributeAction;
+  readonly next: CachedAction | undefined;
 }
 
 const MAX_CACHED_ACTIONS = 50_000;
@@ -217,16 +228,26 @@ function uidValues(element: DicomElement): string[] {
 function recordValues(context: Context, element: DicomElement): void {
   if (element.items || !element.value || NUMERIC_VRS.has(element.vr) || !TEXT_VRS.has(element.vr)) return;
   const text = rawText(element) ?? '';
-  const parts = new Set<string>([text, ...text.split('\\')]);
-  if (element.vr === 'PN') for (const part of text.split(/[\\^=]/)) parts.add(part);
-  for (const part of parts) {
+  const vr = element.vr;
+  forEachValuePart(text, vr === 'PN', (part) => {
     const value = part.trim();
-    if (value.length < 4) continue;
-    if (element.vr === 'UI' && isWellKnownUid(value)) continue;
+    if (value.length < 4) return;
+    if (vr === 'UI' && isWellKnownUid(value)) return;
     const lower = value.toLowerCase();
-    if (NON_IDENTIFYING_VALUES.has(lower)) continue;
+    if (NON_IDENTIFYING_VALUES.has(lower)) return;
     context.identifying.add(lower);
-  }
+  });
+}
+
+/**
+ * Calls `visit` with the whole text, then (when it has several) each backslash-separated value, and for a person
+ * name each component too (PS3.5 6.2: a backslash between values, `^` between components, `=` between groups). Parts may
+ * repeat: callers add them to a Set. No array or Set is made for the common single-valued text.
+ */
+export function forEachValuePart(text: string, personName: boolean, visit: (part: string) => void): void {
+  visit(text);
+  if (text.includes('\\')) for (const part of text.split('\\')) visit(part);
+  if (personName && /[\\^=]/.test(text)) for (const part of text.split(/[\\^=]/)) visit(part);
 }
 
 /** Records identifying values inside a removed or replaced sequence (by the actions its attributes would get). */

@@ -1,8 +1,12 @@
 import { DomainError } from '@imagora/core';
-import { ByteSource, DicomFile, DicomItem, TEXT_VRS, bufferSource, formatTag, isPrivateTag, parseDicom, rawText } from '@imagora/dicom';
+import * as dicom from '@imagora/dicom';
+import type { ByteSource, DicomFile, DicomItem } from '@imagora/dicom';
 import { parseDeidOptions } from './deid-options';
-import { ActionResolver, NON_IDENTIFYING_VALUES, actionResolverFor, dummyTextFor } from './deidentifier';
+import { ActionResolver, NON_IDENTIFYING_VALUES, actionResolverFor, dummyTextFor, forEachValuePart } from './deidentifier';
 import { containsToken } from './text-cleaner';
+
+// Bound once at load (a CommonJS re-export compiles to a getter, called on every use): see deidentifier.ts.
+const { TEXT_VRS, bufferSource, formatTag, isPrivateTag, parseDicom, rawText } = dicom;
 
 // The verifier (DESIGN.md, De-identification): re-reads an output and fails it if any identifying value of its
 // input (values of attributes the profile removes, empties or replaces, ≥ 4 characters) appears in any text
@@ -62,13 +66,11 @@ function collectInput(item: DicomItem, options: ActionResolver, facts: InputFact
       facts.originals.set(element.tag, set);
     }
     if (NUMERIC_VRS.has(element.vr)) continue;
-    const parts = new Set([text, ...text.split('\\')]);
-    if (element.vr === 'PN') for (const part of text.split(/[\\^=]/)) parts.add(part);
-    for (const part of parts) {
+    forEachValuePart(text, element.vr === 'PN', (part) => {
       const value = part.trim().toLowerCase();
-      if (value.length < 4 || NON_IDENTIFYING_VALUES.has(value) || value.startsWith('1.2.840.10008.')) continue;
+      if (value.length < 4 || NON_IDENTIFYING_VALUES.has(value) || value.startsWith('1.2.840.10008.')) return;
       facts.identifying.add(value);
-    }
+    });
   }
 }
 
