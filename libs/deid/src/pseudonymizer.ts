@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { KeyObject, createHmac, createSecretKey } from 'node:crypto';
 import { DeidErrorCode, DomainError } from '@imagora/core';
 
 // Keyed, deterministic pseudonyms that need no lookup table (shared/deid/README.md, "Pseudonyms that need no
@@ -19,7 +19,8 @@ export function isWellKnownUid(uid: string): boolean {
 }
 
 export class Pseudonymizer {
-  private readonly key: Buffer;
+  // A KeyObject: createHmac with a Buffer key imports the key again on every call (a few thousand per run).
+  private readonly key: KeyObject;
   private readonly uidCache = new Map<string, string>();
 
   constructor(key: Buffer | Uint8Array, private readonly dateShiftRangeDays = 3650) {
@@ -29,7 +30,7 @@ export class Pseudonymizer {
     if (!Number.isInteger(dateShiftRangeDays) || dateShiftRangeDays < 1 || dateShiftRangeDays > 36500) {
       throw new DomainError(DeidErrorCode.INVALID_OPTIONS, 'the date shift range must be 1..36500 days');
     }
-    this.key = Buffer.from(key);
+    this.key = createSecretKey(Buffer.from(key));
   }
 
   private hmac(label: string, text: string): Buffer {
