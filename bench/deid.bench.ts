@@ -210,7 +210,7 @@ function main(): void {
       }
     }
     console.log(row('plain copy (fs.cpSync)', files, totalBytes, best.copy));
-    console.log(row(`imagora deid, ${os.availableParallelism()} worker threads (verifier on, exit ${cliStatus})`, files, totalBytes, best.deid));
+    console.log(row(`imagora deid, default threads (${os.availableParallelism()} workers if files average ≥ 4 MiB, else 1; verifier on, exit ${cliStatus})`, files, totalBytes, best.deid));
     console.log(row(`imagora deid --jobs 1 (verifier on, exit ${cli1Status})`, files, totalBytes, best.deid1));
     if (gdcm) console.log(row(`gdcmanon 3 (encrypting, exit ${gdcmStatus})`, files, totalBytes, best.gdcm));
     console.log(`\nCPU pressure (avg60): ${cpuPressure()} after`);

@@ -562,7 +562,9 @@ export class Deidentifier {
       textElement(Tags.ImplementationClassUID, 'UI', IMPLEMENTATION_CLASS_UID),
       textElement(Tags.ImplementationVersionName, 'SH', IMPLEMENTATION_VERSION_NAME),
     ];
-    const chunks = writeDicom({ meta, dataset: output, encoding: file.encoding });
+    // The output header is about the input's (values removed, pseudonyms about as long as the originals).
+    const sizeHint = (file.pixelDataOffset ?? file.datasetSource.size) + 1024;
+    const chunks = writeDicom({ meta, dataset: output, encoding: file.encoding, sizeHint });
     return {
       chunks,
       identifyingValues: [...context.identifying],

@@ -85,6 +85,21 @@ describe(writeDicom.name, () => {
     }
   });
 
+  it('writes the same bytes whatever its size hint (a buffer too small grows, one too large is cut to what is used)', () => {
+    let compared = 0;
+    for (const entry of corpus.filter((candidate) => candidate.category !== 'malformed')) {
+      const { file } = parseOrCode(readCorpusFile(entry));
+      if (!file || !file.hasFileMeta) continue;
+      const write = (sizeHint?: number) => chunksToBuffer(writeDicom({ meta: file.meta, dataset: file.dataset, encoding: file.encoding, sizeHint }));
+      const plain = write();
+      for (const sizeHint of [1, (file.pixelDataOffset ?? plain.length) + 1024, 8 << 20]) {
+        if (!write(sizeHint).equals(plain)) throw new Error(`${entry.path}: size hint ${sizeHint} changes the output`);
+      }
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(300);
+  });
+
   it('serves its chunks as a ByteSource (chunksSource, chunkBuffers) with the bytes of the concatenated file', () => {
     let compared = 0;
     for (const entry of corpus.filter((candidate) => candidate.category !== 'malformed')) {

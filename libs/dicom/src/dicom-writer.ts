@@ -18,6 +18,8 @@ export function isBulkRange(chunk: OutputChunk): chunk is BulkRange {
 }
 
 const INITIAL_BUFFER = 16 << 10;
+/** A size hint beyond this is not trusted: the buffer grows from here as needed. */
+const MAX_HINTED_BUFFER = 16 << 20;
 
 class ChunkWriter {
   readonly chunks: OutputChunk[] = [];
@@ -132,6 +134,11 @@ export interface WriteInput {
   readonly meta: DicomItem;
   readonly dataset: DicomItem;
   readonly encoding: TransferSyntaxEncoding;
+  /**
+   * Bytes the data set's elements (bulk ranges aside) are expected to take, e.g. the input's header size: the
+   * buffer they are written into starts that large instead of growing (and copying itself) from 16 KiB.
+   */
+  readonly sizeHint?: number;
 }
 
 /** Encodes the file meta group with a recomputed group length (PS3.10 7.1). */
@@ -155,7 +162,7 @@ export function encodeFileMeta(meta: DicomItem): Buffer {
 /** Encodes a Part 10 file as chunks; bulk pixel data stays a range of its source. */
 export function writeDicom(input: WriteInput): OutputChunk[] {
   const head = encodeFileMeta(input.meta);
-  const writer = new ChunkWriter(input.encoding.littleEndian);
+  const writer = new ChunkWriter(input.encoding.littleEndian, Math.min(Math.max(input.sizeHint ?? 0, INITIAL_BUFFER), MAX_HINTED_BUFFER));
   writeItem(writer, input.dataset, input.encoding.explicitVr);
   writer.flush();
   if (input.encoding.deflated) {
