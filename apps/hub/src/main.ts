@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import { boundHeapGrowth } from '@imagora/runtime';
 import { serveHub } from './serve-hub';
 
 // The HTTP API alone (scale it behind a load balancer); `imagora serve` runs it with the worker.
+boundHeapGrowth();
 serveHub()
   .then((hub) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void hub.stop().then(() => process.exit(0)));

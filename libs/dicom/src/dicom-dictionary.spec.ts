@@ -16,7 +16,7 @@ describe('dicom dictionary', () => {
   });
 
   it('resolves multi-VR entries to the VR implicit VR LE uses (PS3.5 A.1)', () => {
-    expect([implicitVrOf(0x7fe00010), implicitVrOf(0x00280106), implicitVrOf(0x00280000)]).toEqual(['OW', 'US', 'UL']);
+    expect([implicitVrOf(0x7fe00010), implicitVrOf(0x00280106), implicitVrOf(0x00041200)]).toEqual(['OW', 'US', 'UL']);
   });
 
   it('looks repeating groups up by their base group and leaves private tags UN', () => {

@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
  * 2 GB ingest, collected back to 70 MB). 1.5× keeps a process at about 1.5× what it really holds, for a few more
  * full collections, each tens of milliseconds at this heap size.
  */
-export const HEAP_GROWING_PERCENT = 50;
+const HEAP_GROWING_PERCENT = 50;
 
 /**
  * Bounds heap growth for a long-running hub or worker process, and for the CLI commands that stream a whole
@@ -15,7 +15,7 @@ export const HEAP_GROWING_PERCENT = 50;
  * flag at every full collection, so setting it at start-up is enough; `--heap-growing-percent` given on node's
  * command line wins (NODE_OPTIONS does not take V8 flags of this kind).
  */
-export function boundHeapGrowth(percent = HEAP_GROWING_PERCENT): void {
+export function boundHeapGrowth(): void {
   const given = process.execArgv.some((flag) => /^--heap[-_]growing[-_]percent/.test(flag));
-  if (!given) setFlagsFromString(`--heap-growing-percent=${percent}`);
+  if (!given) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }

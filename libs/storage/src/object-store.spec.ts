@@ -67,13 +67,14 @@ describe(ObjectStore.name, () => {
       expect(await store.head(bucket, 'sized/empty')).toMatchObject({ size: 0 });
     });
 
-    it.each([
-      ['longer', 101],
-      ['shorter', 99],
-    ])('refuses a body %s than declared and aborts its PUT', async (_what, length) => {
-      await expect(store.putSized(bucket, `sized/${length}`, Readable.from([randomBytes(length)]), 100)).rejects.toThrow(/body (is longer than|ended after)/);
-      // S3 keeps nothing of an aborted PUT; s3rver may keep the bytes that arrived, never a whole object.
-      expect((await store.head(bucket, `sized/${length}`))?.size).not.toBe(100);
+    it('refuses a body longer than declared and aborts its PUT', async () => {
+      await expect(store.putSized(bucket, 'sized/101', Readable.from([randomBytes(101)]), 100)).rejects.toThrow(/body is longer than/);
+      // S3 keeps nothing of an aborted PUT; s3rver may keep the bytes that arrived, never the first 100 as a whole object.
+      expect((await store.head(bucket, 'sized/101'))?.size).not.toBe(100);
+    });
+
+    it('refuses a body shorter than declared', async () => {
+      await expect(store.putSized(bucket, 'sized/99', Readable.from([randomBytes(99)]), 100)).rejects.toThrow(/body ended after/);
     });
 
     it("rejects with the body's own error when the body fails midway", async () => {
@@ -82,7 +83,6 @@ describe(ObjectStore.name, () => {
       body.write(randomBytes(400));
       setTimeout(() => body.destroy(new Error('client went away')), 20);
       await expect(put).rejects.toThrow('client went away');
-      expect((await store.head(bucket, 'sized/failed'))?.size).not.toBe(1000);
     });
   });
 

@@ -397,7 +397,8 @@ class ValidationRun {
     for (let index = 0; index < value.length; index++) {
       const line = scan.lines[index] ?? 1;
       if (scan.tooDeep.has(index)) {
-        this.issues.add({ code: IssueCode.ANNOTATION_TOO_DEEP, file, line, pointer: '', message: `record ${index} nests deeper than ${this.maxRecordDepth} levels; not validated` });
+        // Through the batch, so it is reported in record order with the issues of the records around it.
+        this.localBatches.lineIssue({ code: IssueCode.ANNOTATION_TOO_DEEP, line, pointer: '', message: `record ${index} nests deeper than ${this.maxRecordDepth} levels; not validated` });
         continue;
       }
       this.extractor.extract(value[index], line, this.localBatches);

@@ -4,7 +4,7 @@
 // n²/2⁶⁵ ≈ 3·10⁻⁸. `isNumber` seeds a JSON number apart from the string of its digits.
 
 /** The last fingerprint computed: [hash a, hash b] (one reused pair, no allocation per string). */
-export const FINGERPRINT = new Int32Array(2);
+const FINGERPRINT = new Int32Array(2);
 
 export function fingerprint(text: string, isNumber = false): Int32Array {
   let a = isNumber ? 0x050c5d1f : 0x811c9dc5 | 0;

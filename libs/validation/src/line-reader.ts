@@ -15,8 +15,8 @@ const NEWLINE = 0x0a;
  * are decoded with one UTF-8 check and one decode (a newline byte never occurs inside a multi-byte
  * sequence, so a valid run of whole lines has valid lines) and split as a string: per-line buffers
  * and decodes cost more than the JSON parsing they feed. Only lines of an invalid run, and lines that
- * span chunks, are handled as bytes one by one. Chunks are pushed (a stream here, worker messages in
- * the record worker); the splitter never keeps a reference to a pushed chunk.
+ * span chunks, are handled as bytes one by one. Chunks are pushed (from a read stream, in the validator's
+ * thread: the record worker receives lines); the splitter never keeps a reference to a pushed chunk.
  */
 export class LineSplitter {
   private carry: Buffer[] = [];

@@ -3,7 +3,6 @@ import { IssueCode } from './issue-codes';
 import { nestsDeeperThan } from './json-depth';
 import type { LineSink } from './line-reader';
 import { IssueStage, type RecordBatchWriter } from './record-batch';
-export type { LineIssue } from './record-batch';
 
 // What one annotation record says, worked out from the record alone: its schema and shape issues, and
 // the values the run-wide checks need (label, reader, id, image reference), written into a

@@ -49,18 +49,18 @@ function withoutDuration(report: ValidationReport): unknown {
 const roots: string[] = [];
 afterAll(() => roots.forEach(removeDataset));
 
-/** 6,000 record lines (six groups) with every kind of record and line issue, spread over every group. */
+/** 30,000 record lines (more than seven groups of 4,096, more than the worker takes at once) with every kind of record and line issue, spread over every group. */
 function datasetWithEveryRecordIssue(): string {
   const root = buildDataset(validRecords(0));
   roots.push(root);
   const file = path.join(root, RECORDS_FILE);
   const lines: string[] = ['\uFEFF' + JSON.stringify(validRecords(1)[0])];
-  const records = validRecords(6000);
+  const records = validRecords(30_000);
   for (let index = 1; index < records.length; index++) {
     const record: Record<string, unknown> = { ...records[index], reader: `reader-${index % 1500}` };
     switch (index % 97) {
       case 1: record.id = `r${index - 1}`; break; // a duplicate id (the previous line's)
-      case 2: record.id = `r${(index * 7919) % 6000}`; break; // a duplicate id far away, maybe in another group
+      case 2: record.id = `r${(index * 7919) % 30_000}`; break; // a duplicate id far away, maybe in another group
       case 3: record.label = 'tumour'; break;
       case 4: record.image = { sopInstanceUid: '1.2.3.4.5.6.7.8.9' }; break;
       case 5: record.image = { sopInstanceUid: IMAGES.ct1.uid, frame: 9 }; break;

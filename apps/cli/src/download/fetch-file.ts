@@ -97,10 +97,6 @@ export async function localCopy(target: string, file: Pick<ManifestFile, 'size' 
   return (await sha256OfFile(target)).digest('hex') === file.sha256 ? 'verified' : 'different';
 }
 
-/** Whether `target` already holds exactly the file: same size and, hashed, the same sha256. */
-export async function alreadyVerified(target: string, file: Pick<ManifestFile, 'size' | 'sha256'>): Promise<boolean> {
-  return (await localCopy(target, file)) === 'verified';
-}
 
 export interface FetchOutcome {
   /** Bytes of a .partial of an earlier run that were kept (continued with a Range request, or already complete). */

@@ -109,8 +109,7 @@ export class ProcessSubmissionUseCase {
   private async *files(submission: Submission, which: 'all' | 'published' = 'all'): AsyncGenerator<SubmissionFile> {
     let after: string | null = null;
     for (;;) {
-      const page: SubmissionFile[] =
-        which === 'all' ? await this.submissions.filesPage(submission.id, after, PAGE) : await this.submissions.publishedFilesPage(submission.id, after, PAGE);
+      const page = await this.submissions.filesPage(submission.id, after, PAGE, which);
       if (page.length === 0) return;
       yield* page;
       after = page[page.length - 1].path;

@@ -58,10 +58,11 @@ export interface SubmissionRepository {
   /** Registers files; a path already registered with other size or sha256 comes back in `conflicts`. */
   registerFiles(submissionId: string, files: NewSubmissionFile[], quarantineKeyOf: (fileId: string) => string): Promise<{ files: SubmissionFile[]; conflicts: string[] }>;
   findFile(submissionId: string, fileId: string): Promise<SubmissionFile | undefined>;
-  /** Files in path order, a page at a time: a dataset is never held in memory whole. */
-  filesPage(submissionId: string, afterPath: string | null, limit: number): Promise<SubmissionFile[]>;
-  /** The files a release publishes (those with a verified output), in path order by UTF-8 bytes, a page at a time. */
-  publishedFilesPage(submissionId: string, afterPath: string | null, limit: number): Promise<SubmissionFile[]>;
+  /**
+   * Files in path order by UTF-8 bytes, a page at a time (a dataset is never held in memory whole): all of them, or
+   * only those a release publishes (those with a verified output).
+   */
+  filesPage(submissionId: string, afterPath: string | null, limit: number, which?: 'all' | 'published'): Promise<SubmissionFile[]>;
   /** Forgets the label counts of one annotation file (before it is counted again: counting is then idempotent). */
   clearLabelCounts(fileId: string): Promise<void>;
   /** Adds to the label counts of one annotation file; the release sums them per instance into its catalog rows. */

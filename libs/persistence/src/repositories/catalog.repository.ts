@@ -4,8 +4,8 @@ import { ATTRIBUTE_FACETS } from './catalog-cells';
 
 type Params = unknown[];
 
-
-const AGE_BAND = ATTRIBUTE_FACETS.ageBand;
+/** Rows of the datasets matching a condition on `fd` (datasets) and `fo` (organizations): ids first, so the planner reads only those datasets' rows (dataset index). */
+const datasetIds = (condition: string) => `ci.dataset_id in (select fd.id from imagora.datasets fd join imagora.organizations fo on fo.id = fd.organization_id where ${condition})`;
 
 const KEY: Record<SearchLevel, string> = {
   instance: `ci.version_id::text || ':' || ci.path`,
@@ -55,9 +55,6 @@ export function catalogWhere(query: CatalogQuery, params: Params): string {
   if (query.ageMin !== undefined) clauses.push(`ci.age_years >= ${bind(query.ageMin)}`);
   if (query.ageMax !== undefined) clauses.push(`ci.age_years <= ${bind(query.ageMax)}`);
   if (query.manufacturer?.length) clauses.push(`ci.manufacturer = any(${bind(query.manufacturer)}::text[])`);
-  // Dataset-level filters pick dataset ids first, so the planner reads only those datasets' rows (dataset index).
-  const datasetIds = (condition: string) =>
-    `ci.dataset_id in (select fd.id from imagora.datasets fd join imagora.organizations fo on fo.id = fd.organization_id where ${condition})`;
   if (query.dataset?.length) clauses.push(datasetIds(`fo.slug || '/' || fd.slug = any(${bind(query.dataset)}::text[])`));
   if (query.organization?.length) clauses.push(datasetIds(`fo.slug = any(${bind(query.organization)}::text[])`));
   if (query.text?.trim()) clauses.push(datasetIds(`to_tsvector('simple', fd.title || ' ' || fd.description) @@ plainto_tsquery('simple', ${bind(query.text.trim())})`));
@@ -305,10 +302,9 @@ export class TypeormCatalogRepository implements CatalogRepository {
     const key = KEY[level];
     params.push(rows.map((r) => r.key));
     // Series and study keys are indexed on the cells; dataset keys are slugs, so the page's datasets are picked first.
-    const datasetKeys = (keys: string) => `ci.dataset_id in (select fd.id from imagora.datasets fd join imagora.organizations fo on fo.id = fd.organization_id where fo.slug || '/' || fd.slug = any(${keys}::text[]))`;
     const sums: Array<{ key: string; label: string; n: number }> = await this.dataSource.query(
       `select ${key} as key, l.key as label, sum(${cellLabels(query).sums.annotations})::int as n from ${cellsFrom(query)} cross join lateral ${cellLabels(query).sums.lateral}
-        where ${where} and ${key} = any($${params.length}::text[]) ${level === 'dataset' ? `and ${datasetKeys(`$${params.length}`)}` : ''} group by 1, 2`,
+        where ${where} and ${key} = any($${params.length}::text[]) ${level === 'dataset' ? `and ${datasetIds(`fo.slug || '/' || fd.slug = any($${params.length}::text[])`)}` : ''} group by 1, 2`,
       params,
     );
     const byKey = new Map(rows.map((r) => [String(r.key), r]));
@@ -382,11 +378,11 @@ export class TypeormCatalogRepository implements CatalogRepository {
       (await this.dataSource.query(`select ${sql} as value, count(*)::int as count from ${members} where m.cohort_id = $1 group by 1`, [id])).map((r: { value: string; count: number }) => ({ value: String(r.value), count: r.count }));
     const spread = {
       organization: await spreadOf('o.slug'),
-      manufacturer: await spreadOf(`coalesce(ci.manufacturer, '(unknown)')`),
+      manufacturer: await spreadOf(ATTRIBUTE_FACETS.manufacturer),
       model: await spreadOf(`coalesce(ci.manufacturer_model, '(unknown)')`),
-      modality: await spreadOf(`coalesce(ci.modality, '(unknown)')`),
-      sex: await spreadOf(`coalesce(ci.sex, '(unknown)')`),
-      ageBand: await spreadOf(AGE_BAND),
+      modality: await spreadOf(ATTRIBUTE_FACETS.modality),
+      sex: await spreadOf(ATTRIBUTE_FACETS.sex),
+      ageBand: await spreadOf(ATTRIBUTE_FACETS.ageBand),
     };
     return { datasets, studies, series, spread };
   }

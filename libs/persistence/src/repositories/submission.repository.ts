@@ -1,4 +1,4 @@
-import { DataSource, EntityManager, In, IsNull, LessThan, MoreThan, Not } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, LessThan, Not } from 'typeorm';
 import {
   CatalogAttributes,
   LabelCount,
@@ -139,20 +139,11 @@ export class TypeormSubmissionRepository implements SubmissionRepository {
     return row ? toFile(row) : undefined;
   }
 
-  async filesPage(submissionId: string, afterPath: string | null, limit: number): Promise<SubmissionFile[]> {
-    const rows = await this.dataSource.getRepository(SubmissionFileEntity).find({
-      where: { submissionId, ...(afterPath !== null ? { path: MoreThan(afterPath) } : {}) },
-      order: { path: 'ASC' },
-      take: limit,
-    });
-    return rows.map(toFile);
-  }
-
-  async publishedFilesPage(submissionId: string, afterPath: string | null, limit: number): Promise<SubmissionFile[]> {
+  async filesPage(submissionId: string, afterPath: string | null, limit: number, which: 'all' | 'published' = 'all'): Promise<SubmissionFile[]> {
     const rows = await this.dataSource
       .getRepository(SubmissionFileEntity)
       .createQueryBuilder('sf')
-      .where(`sf.submission_id = :submissionId and ${PUBLISHED}`, { submissionId })
+      .where(`sf.submission_id = :submissionId${which === 'published' ? ` and ${PUBLISHED}` : ''}`, { submissionId })
       .andWhere(afterPath !== null ? 'sf.path > :afterPath' : 'true', { afterPath })
       .orderBy('sf.path', 'ASC')
       .limit(limit)
@@ -250,7 +241,7 @@ export class TypeormSubmissionRepository implements SubmissionRepository {
         releasedAt: new Date(),
       }),
     );
-    // The same rows, in the same form, as the manifest the use case streamed from publishedFilesPage.
+    // The same rows, in the same form, as the manifest the use case streamed from filesPage(…, 'published').
     await manager.query(
       `insert into imagora.dataset_version_files (version_id, path, sha256, size, media_type, sop_instance_uid)
        select $2, sf.path, sf.output_sha256, sf.output_size, coalesce(sf.media_type, $3::jsonb ->> sf.kind), sf.sop_instance_uid
