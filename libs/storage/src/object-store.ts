@@ -22,6 +22,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 
+/** The error a sized body fails with when it is not its declared size (the port's SizeMismatch); the default names the store's own. */
+type SizeMismatch = (received: string) => Error;
+
 const MiB = 1024 * 1024;
 /** Files up to this size go as one PUT; larger ones as a multipart upload of parts this size (or larger). */
 const FILE_PART_BYTES = 64 * MiB;
@@ -131,8 +134,13 @@ export class ObjectStore {
    * a caller trusts an object only after checking it (the hub hashes every upload). Not retried: the caller alone
    * can open the body again.
    */
-  async putSized(bucket: string, key: string, body: Readable, size: number, contentType = 'application/octet-stream'): Promise<void> {
-    await this.sendSized(body, size, (checked) => new PutObjectCommand({ Bucket: bucket, Key: key, Body: checked, ContentLength: size, ContentType: contentType }));
+  async putSized(bucket: string, key: string, body: Readable, size: number, contentType = 'application/octet-stream', mismatch?: SizeMismatch): Promise<void> {
+    await this.sendSized(
+      body,
+      size,
+      (checked, abortSignal) => this.streamingClient.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: checked, ContentLength: size, ContentType: contentType }), { abortSignal }),
+      mismatch,
+    );
   }
 
   /**
@@ -153,8 +161,8 @@ export class ObjectStore {
       for (let start = 0, partNumber = 1; start < size; start += partSize, partNumber++) {
         const length = Math.min(partSize, size - start);
         const response = await withAttempts(() =>
-          this.sendSized(createReadStream(path, { start, end: start + length - 1 }), length, (checked) =>
-            new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: checked, ContentLength: length }),
+          this.sendSized(createReadStream(path, { start, end: start + length - 1 }), length, (checked, abortSignal) =>
+            this.streamingClient.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: checked, ContentLength: length }), { abortSignal }),
           ),
         );
         if (!response.ETag) throw new Error(`no ETag for part ${partNumber} of ${bucket}/${key}`);
@@ -168,18 +176,23 @@ export class ObjectStore {
     return size;
   }
 
-  /** Sends `command(checked)` where `checked` is `body` held to exactly `size` bytes; a failing body aborts the request. */
-  private async sendSized(body: Readable, size: number, command: (checked: Readable) => PutObjectCommand | UploadPartCommand): Promise<{ ETag?: string }> {
+  /** Runs `send(checked)` where `checked` is `body` held to exactly `size` bytes; a failing body aborts the request. */
+  private async sendSized(
+    body: Readable,
+    size: number,
+    send: (checked: Readable, abortSignal: AbortSignal) => Promise<{ ETag?: string }>,
+    mismatch?: SizeMismatch,
+  ): Promise<{ ETag?: string }> {
     const aborter = new AbortController();
     let bodyError: unknown;
     let seen = 0;
     const checked = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         seen += chunk.length;
-        callback(seen > size ? new Error(`body is longer than its ${size} bytes`) : null, chunk);
+        callback(seen > size ? (mismatch?.(`more than ${size} bytes`) ?? new Error(`body is longer than its ${size} bytes`)) : null, chunk);
       },
       flush(callback) {
-        callback(seen === size ? null : new Error(`body ended after ${seen} of its ${size} bytes`));
+        callback(seen === size ? null : (mismatch?.(`${seen} bytes`) ?? new Error(`body ended after ${seen} of its ${size} bytes`)));
       },
     });
     checked.on('error', (error) => {
@@ -192,9 +205,7 @@ export class ObjectStore {
     });
     body.pipe(checked);
     try {
-      const request = command(checked);
-      const options = { abortSignal: aborter.signal };
-      return request instanceof UploadPartCommand ? await this.streamingClient.send(request, options) : await this.streamingClient.send(request, options);
+      return await send(checked, aborter.signal);
     } catch (error) {
       throw bodyError ?? error;
     } finally {

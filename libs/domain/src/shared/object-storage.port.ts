@@ -1,5 +1,8 @@
 import type { Readable } from 'node:stream';
 
+/** The error a sized body fails with when it is not its declared size; `received` says what came (`more than N bytes`, `N bytes`). */
+export type SizeMismatch = (received: string) => Error;
+
 export interface StoredObject {
   size: number;
   etag: string | undefined;
@@ -14,9 +17,9 @@ export interface ObjectStoragePort {
   /**
    * One PUT streamed straight through, nothing buffered: `size` is the body's exact length. A body that fails,
    * ends early or runs longer aborts the PUT (some S3-compatible servers keep the bytes that arrived: check what
-   * was stored before trusting it), and the call rejects with the body's own error.
+   * was stored before trusting it), and the call rejects with the body's own error, or `mismatch`'s for a wrong size.
    */
-  putSized(bucket: string, key: string, body: Readable, size: number, contentType?: string): Promise<void>;
+  putSized(bucket: string, key: string, body: Readable, size: number, contentType?: string, mismatch?: SizeMismatch): Promise<void>;
   /** A local file, read from disk as it is sent (multipart for large ones), nothing buffered; returns the bytes stored. */
   putFile(bucket: string, key: string, path: string, contentType?: string): Promise<number>;
   getStream(bucket: string, key: string): Promise<Readable>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DomainError, RegistryErrorCode, SubmissionErrorCode } from '@imagora/core';
 import { isValidSemver } from '@imagora/protocols';
@@ -27,20 +27,6 @@ const REGISTER_BATCH_LIMIT = 10_000;
 
 export function quarantineRawKey(submissionId: string, fileId: string): string {
   return `submissions/${submissionId}/raw/${fileId}`;
-}
-
-/** `size` bytes passed through unchanged; more, or fewer by the end, fail the stream with `mismatch`. */
-function exactly(size: number, mismatch: (received: string) => Error): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      seen += chunk.length;
-      callback(seen > size ? mismatch(`more than ${size} bytes`) : null, chunk);
-    },
-    flush(callback) {
-      callback(seen === size ? null : mismatch(`${seen} bytes`));
-    },
-  });
 }
 
 /** The contributor's side: create a submission, register files, upload them (resumably), finalize. */
@@ -161,13 +147,11 @@ export class UploadSubmissionUseCase {
       throw new DomainError(SubmissionErrorCode.FILE_TOO_LARGE, `"${file.path}" is larger than ${this.settings.directUploadMaxBytes} bytes: use a multipart upload`);
     }
     // Streamed straight to the store (nothing of the file held here) and held to the declared size on the way.
-    const declared = exactly(file.size, (received) => new DomainError(SubmissionErrorCode.SIZE_MISMATCH, `"${file.path}" is ${received}, ${file.size} were declared`, { path: file.path }));
-    body.on('error', (error) => declared.destroy(error));
+    const mismatch = (received: string) => new DomainError(SubmissionErrorCode.SIZE_MISMATCH, `"${file.path}" is ${received}, ${file.size} were declared`, { path: file.path });
     try {
-      await this.storage.putSized(this.storage.buckets.quarantine, file.quarantineKey, body.pipe(declared), file.size);
+      await this.storage.putSized(this.storage.buckets.quarantine, file.quarantineKey, body, file.size, undefined, mismatch);
     } catch (error) {
       // The rest of a refused body is read and dropped, so that the answer reaches the client.
-      body.unpipe(declared);
       body.resume();
       throw error;
     }
