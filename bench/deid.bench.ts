@@ -5,6 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DicomItem, Tags, bufferSource, chunksToBuffer, encodingOf, findElement, parseDicom, setElement, textElement, writeDicom } from '@imagora/dicom';
 import { Deidentifier } from '@imagora/deid';
+import { writeDicomFile } from '../libs/validation/src/testing/validation-fixtures';
+import { freshUid } from './support/corpus-dataset';
+import { median } from './support/stats';
 
 // `npm run bench:deid`: files/s and MB/s of `imagora deid` versus gdcmanon (Debian libgdcm-tools) versus a
 // plain copy, on the corpus replicated to ≥ 2,000 files with fresh UIDs, plus the peak RSS of the `imagora deid`
@@ -30,10 +33,6 @@ function ensureGdcmanon(): boolean {
   if (has('gdcmanon')) return true;
   console.log('gdcmanon unavailable: install it with `sudo apt-get install libgdcm-tools` to compare');
   return false;
-}
-
-function freshUid(): string {
-  return `2.25.${BigInt(`0x${randomBytes(16).toString('hex')}`) >> 1n}`;
 }
 
 function seconds(run: () => void): number {
@@ -62,12 +61,6 @@ function workBase(): { dir: string; why: string } {
 }
 
 const TMPFS_MAGIC = 0x01021994;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function row(name: string, files: number, bytes: number, elapsed: number): string {
   return `| ${name} | ${files} | ${elapsed.toFixed(2)} s | ${(files / elapsed).toFixed(0)} files/s | ${(bytes / 1e6 / elapsed).toFixed(1)} MB/s |`;
@@ -110,14 +103,8 @@ function writeBigFile(file: string): void {
     textElement(Tags.MediaStorageSOPInstanceUID, 'UI', freshUid()),
     textElement(Tags.TransferSyntaxUID, 'UI', '1.2.840.10008.1.2.1'),
   ];
-  const fd = fs.openSync(file, 'w');
-  for (const chunk of writeDicom({ meta, dataset, encoding: encodingOf('1.2.840.10008.1.2.1') })) {
-    if (Buffer.isBuffer(chunk)) fs.writeSync(fd, chunk);
-    else for (let position = chunk.start; position < chunk.end; position += 8 << 20) fs.writeSync(fd, chunk.source.read(position, 8 << 20));
-  }
   // On disk before anything is timed: otherwise whichever tool runs first competes with its writeback.
-  fs.fsyncSync(fd);
-  fs.closeSync(fd);
+  writeDicomFile(file, { meta, dataset, encoding: encodingOf('1.2.840.10008.1.2.1') }, { fsync: true });
 }
 
 /** Runs the real CLI (bin/imagora.js) in this process and writes its peak RSS (all threads) to `rssFile` at exit. */
@@ -267,10 +254,13 @@ function main(): void {
     let bigTime = Infinity;
     // Each side twice, interleaved, best kept; every output is flushed and removed before the next run, so
     // no run pays for the previous one's writeback.
-    const settle = (file: string): void => {
+    const flush = (file: string): void => {
       const fd = fs.openSync(file, 'r+');
       fs.fsyncSync(fd);
       fs.closeSync(fd);
+    };
+    const settle = (file: string): void => {
+      flush(file);
       fs.rmSync(file);
     };
     for (let round = 0; round < 2; round++) {
@@ -281,11 +271,7 @@ function main(): void {
       bigTime = Math.min(bigTime, seconds(() => {
         bigStatus = spawnSync(process.execPath, ['-r', path.join(repoRoot, 'scripts', 'register-aliases.js'), __filename, '--rss-cli', rssFile, 'deid', big, out, '--key-file', keyFile, '--json'], { stdio: ['ignore', 'ignore', 'inherit'] }).status ?? -1;
       }));
-      if (round === 0) {
-        const fd = fs.openSync(out, 'r+');
-        fs.fsyncSync(fd);
-        fs.closeSync(fd);
-      }
+      if (round === 0) flush(out);
     }
     const maxRssKiB = Number(fs.readFileSync(rssFile, 'utf8'));
     const samePixels = bigStatus === 0 && samePixelData(big, path.join(work, 'big-out.dcm'));

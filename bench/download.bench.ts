@@ -21,6 +21,7 @@ import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { api, BIN, Proc, runCli, runNode, setUp, startHub, startBenchStack, startWorker, waitFor } from './support/bench-processes';
 import { benchProtocol, buildDataset } from './support/corpus-dataset';
+import { median } from './support/stats';
 
 const MiB = 1024 * 1024;
 const TARGET_BYTES = Number(process.env.BENCH_DOWNLOAD_MB ?? 400) * MiB;
@@ -73,11 +74,6 @@ interface Sample {
   innerSeconds?: number;
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))

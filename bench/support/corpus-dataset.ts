@@ -2,15 +2,14 @@
 // replicated with fresh Study/Series/SOP Instance UIDs up to a byte target, part of the bytes as large generated CT
 // slices, and one annotation record per image. Shared by bench:ingest and bench:download.
 import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createReadStream, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Deidentifier } from '@imagora/deid';
 import { DicomFile, DicomItem, Tags, bufferSource, chunksToBuffer, encodingOf, findElement, parseDicom, setElement, textElement, writeDicom } from '@imagora/dicom';
 import { validateDatasetEntries } from '@imagora/validation';
-import { deidentifyPath } from '../../apps/cli/src/commands/deid-worker';
-import { CORPUS_DIR, IMAGES, corpusFile, testProtocol } from '../../libs/validation/src/testing/validation-fixtures';
+import { deidentifyPath } from '@imagora/runtime/dicom-files/deidentify-path';
+import { CORPUS_DIR, corpusCtWithPixels, testProtocol, writeDicomFile } from '../../libs/validation/src/testing/validation-fixtures';
 
-const MiB = 1024 * 1024;
 const TRANSFER_SYNTAXES = ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1'];
 const MODALITIES = ['CT', 'MR', 'CR', 'US'];
 
@@ -75,25 +74,9 @@ function reissue(file: DicomFile, study: string, series: string): { meta: DicomI
 
 /** A CT slice of about `bytes` (a 4096-column pixel matrix), streamed to disk. */
 function writeBigCt(target: string, study: string, series: string, bytes: number): string {
-  const file = parseDicom(bufferSource(readFileSync(corpusFile(IMAGES.ct1.source))));
-  const rows = Math.floor((bytes - 4096) / (4096 * 2));
-  const us = (tag: number, value: number) => {
-    const buffer = Buffer.alloc(2);
-    buffer.writeUInt16LE(value);
-    setElement(file.dataset, { tag, vr: 'US', value: buffer });
-  };
-  us(Tags.Rows, rows);
-  us(Tags.Columns, 4096);
-  const size = rows * 4096 * 2;
-  const pixels = { size, read: (position: number, length: number) => Buffer.alloc(Math.min(length, size - position), (position >> 13) & 0xff) };
-  setElement(file.dataset, { tag: Tags.PixelData, vr: 'OW', bulk: { source: pixels, start: 0, end: size } });
+  const file = corpusCtWithPixels(Math.floor((bytes - 4096) / (4096 * 2)), 4096);
   const { meta, sop } = reissue(file, study, series);
-  const fd = openSync(target, 'w');
-  for (const chunk of writeDicom({ meta, dataset: file.dataset, encoding: encodingOf(file.transferSyntaxUid) })) {
-    if (Buffer.isBuffer(chunk)) writeSync(fd, chunk);
-    else for (let position = chunk.start; position < chunk.end; position += 8 * MiB) writeSync(fd, chunk.source.read(position, Math.min(8 * MiB, chunk.end - position)));
-  }
-  closeSync(fd);
+  writeDicomFile(target, { meta, dataset: file.dataset, encoding: encodingOf(file.transferSyntaxUid) });
   return sop;
 }
 

@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chmodSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Tags, bufferSource, encodingOf, findElement, parseDicom, scanDicomHeader, setElement, textElement, writeDicom } from '@imagora/dicom';
-import { IMAGES, buildDataset, corpusFile, datasetManifest, removeDataset, testProtocol, validRecords, RECORDS_FILE, TEST_PROTOCOL_ID } from '../../libs/validation/src/testing/validation-fixtures';
+import { Tags, encodingOf, findElement, scanDicomHeader, setElement, textElement } from '@imagora/dicom';
+import { IMAGES, buildDataset, corpusCtWithPixels, datasetManifest, removeDataset, testProtocol, validRecords, writeDicomFile, RECORDS_FILE, TEST_PROTOCOL_ID } from '../../libs/validation/src/testing/validation-fixtures';
 import { REPO_ROOT, runImagora } from '../support/cli';
 import { listDatasetFiles, waitForState } from '../support/submission-flow';
 import { startTestHub, TestHub, TEST_ADMIN_PASSWORD } from '../support/test-hub';
@@ -15,29 +15,13 @@ const BIG_PARTS = 12;
 
 /** A valid CT slice of the protocol with a large pixel matrix (12 multipart parts), written without holding it. */
 function writeBigCt(target: string): void {
-  const file = parseDicom(bufferSource(readFileSync(corpusFile(IMAGES.ct1.source))));
+  const file = corpusCtWithPixels((BIG_PARTS * PART - PART / 2) / (4096 * 2), 4096);
   const uid = `2.25.${BigInt(`0x${randomBytes(16).toString('hex')}`) >> 1n}`;
-  const rows = (BIG_PARTS * PART - PART / 2) / (4096 * 2);
-  const us = (tag: number, value: number) => {
-    const buffer = Buffer.alloc(2);
-    buffer.writeUInt16LE(value);
-    setElement(file.dataset, { tag, vr: 'US', value: buffer });
-  };
   setElement(file.dataset, textElement(Tags.SOPInstanceUID, 'UI', uid));
-  us(Tags.Rows, rows);
-  us(Tags.Columns, 4096);
-  const size = rows * 4096 * 2;
-  const pixels = { size, read: (position: number, length: number) => Buffer.alloc(Math.min(length, size - position), position & 0xff) };
-  setElement(file.dataset, { tag: Tags.PixelData, vr: 'OW', bulk: { source: pixels, start: 0, end: size } });
   const meta = file.meta.length ? file.meta : [textElement(Tags.TransferSyntaxUID, 'UI', file.transferSyntaxUid)];
   setElement(meta, textElement(Tags.MediaStorageSOPInstanceUID, 'UI', uid));
   if (!findElement(meta, Tags.MediaStorageSOPClassUID)) setElement(meta, { ...findElement(file.dataset, Tags.SOPClassUID)!, tag: Tags.MediaStorageSOPClassUID });
-  const fd = openSync(target, 'w');
-  for (const chunk of writeDicom({ meta, dataset: file.dataset, encoding: encodingOf(file.transferSyntaxUid) })) {
-    if (Buffer.isBuffer(chunk)) writeSync(fd, chunk);
-    else for (let position = chunk.start; position < chunk.end; position += PART) writeSync(fd, chunk.source.read(position, Math.min(PART, chunk.end - position)));
-  }
-  closeSync(fd);
+  writeDicomFile(target, { meta, dataset: file.dataset, encoding: encodingOf(file.transferSyntaxUid) });
 }
 
 function stateOf(dir: string): any {

@@ -1,34 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Tags, bufferSource, encodingOf, findElement, isBulkRange, parseDicom, rawText, setElement, writeDicom } from '@imagora/dicom';
+import { Tags, chunkBuffers, encodingOf, findElement, parseDicom, rawText } from '@imagora/dicom';
 import { Deidentifier } from '@imagora/deid';
-import { IMAGES, corpusFile } from '../../../validation/src/testing/validation-fixtures';
+import { corpusCtWithPixels, writeDicomFile } from '../../../validation/src/testing/validation-fixtures';
 import { IN_MEMORY_LIMIT, deidentifyPath, fileSource } from './deidentify-path';
 
-/** The corpus CT slice with a pixel matrix of `columns` × `rows` (16-bit), its pixel bytes a position pattern. */
+/** The corpus CT slice with a pixel matrix of `columns` × `rows` (16-bit), streamed to disk; its pixel sha256 and patient name. */
 function writeLargeCt(target: string, rows: number, columns: number): { pixelSha256: string; patientName: string } {
-  const file = parseDicom(bufferSource(readFileSync(corpusFile(IMAGES.ct1.source))));
+  const file = corpusCtWithPixels(rows, columns);
   const patientName = rawText(findElement(file.dataset, Tags.PatientName)) ?? '';
-  const us = (tag: number, value: number) => {
-    const buffer = Buffer.alloc(2);
-    buffer.writeUInt16LE(value);
-    setElement(file.dataset, { tag, vr: 'US', value: buffer });
-  };
-  us(Tags.Rows, rows);
-  us(Tags.Columns, columns);
-  const size = rows * columns * 2;
-  const pixelAt = (position: number, length: number) => Buffer.alloc(Math.min(length, size - position), (position >> 16) & 0xff);
-  setElement(file.dataset, { tag: Tags.PixelData, vr: 'OW', bulk: { source: { size, read: pixelAt }, start: 0, end: size } });
   const hash = createHash('sha256');
-  for (let position = 0; position < size; position += 1 << 20) hash.update(pixelAt(position, 1 << 20));
-  const fd = openSync(target, 'w');
-  for (const chunk of writeDicom({ meta: file.meta, dataset: file.dataset, encoding: encodingOf(file.transferSyntaxUid) })) {
-    if (!isBulkRange(chunk)) writeSync(fd, chunk);
-    else for (let position = chunk.start; position < chunk.end; position += 1 << 20) writeSync(fd, chunk.source.read(position, Math.min(1 << 20, chunk.end - position)));
-  }
-  closeSync(fd);
+  for (const piece of chunkBuffers([findElement(file.dataset, Tags.PixelData)!.bulk!], 1 << 20)) hash.update(piece);
+  writeDicomFile(target, { meta: file.meta, dataset: file.dataset, encoding: encodingOf(file.transferSyntaxUid) });
   return { pixelSha256: hash.digest('hex'), patientName };
 }
 

@@ -18,12 +18,9 @@ export type DeidFileOutcome =
   | { readonly ok: true; readonly flags: string[]; readonly bytes: number }
   | { readonly ok: false; readonly code: string; readonly reason: string };
 
-// The file descriptor behind each fileSource, so that pixel data is copied from it into one reused buffer.
-const descriptors = new WeakMap<ByteSource, number>();
-
 /** A file descriptor as a ByteSource: the parser reads headers, never the pixel data. */
 export function fileSource(fd: number, size: number): ByteSource {
-  const source: ByteSource = {
+  return {
     size,
     read(position, length) {
       const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - position)));
@@ -36,8 +33,6 @@ export function fileSource(fd: number, size: number): ByteSource {
       return done === buffer.length ? buffer : buffer.subarray(0, done);
     },
   };
-  descriptors.set(source, fd);
-  return source;
 }
 
 // This thread's one scratch buffer (grown as needed, never past IN_MEMORY_LIMIT): a file held in memory is read
@@ -77,11 +72,13 @@ function copyRange(outputFd: number, inputFd: number, start: number, end: number
   }
 }
 
-/** Streams the output: buffers as they are, bulk ranges (pixel data) read from the input in 4 MiB pieces. */
-export function writeChunks(fd: number, chunks: OutputChunk[]): void {
+/**
+ * Streams the output: buffers as they are, bulk ranges (pixel data) of `input` copied from its file descriptor in
+ * 4 MiB pieces through the scratch buffer.
+ */
+function writeChunks(fd: number, chunks: OutputChunk[], input: { source: ByteSource; fd: number }): void {
   for (const chunk of chunks) {
-    const inputFd = isBulkRange(chunk) ? descriptors.get(chunk.source) : undefined;
-    if (isBulkRange(chunk) && inputFd !== undefined) copyRange(fd, inputFd, chunk.start, chunk.end);
+    if (isBulkRange(chunk) && chunk.source === input.source) copyRange(fd, input.fd, chunk.start, chunk.end);
     else for (const buffer of chunkBuffers([chunk], COPY_CHUNK)) writeAll(fd, buffer);
   }
 }
@@ -160,7 +157,7 @@ export function deidentifyPath(deidentifier: Deidentifier, source: string, targe
       const outputFd = createExclusive(partial, true);
       let report;
       try {
-        writeChunks(outputFd, result.chunks);
+        writeChunks(outputFd, result.chunks, { source: input, fd: inputFd });
         report = verifyDeidentified(file, fileSource(outputFd, fs.fstatSync(outputFd).size), verifyOptions);
       } finally {
         fs.closeSync(outputFd);

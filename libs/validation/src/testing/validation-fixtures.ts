@@ -1,6 +1,7 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { DicomFile, Tags, bufferSource, chunkBuffers, parseDicom, setElement, writeDicom } from '@imagora/dicom';
 
 // Test datasets built from the real files of ../shared/corpus (copied byte for byte) plus generated
 // annotation records, and the protocol they follow.
@@ -16,6 +17,46 @@ export const CORPUS_DIR = path.join(process.env.IMAGORA_SHARED_DIR ?? path.join(
 
 export function corpusFile(relative: string): string {
   return path.join(CORPUS_DIR, relative);
+}
+
+/** Streams writeDicom's output to `target`, pixel data read from its source in 8 MiB pieces (never held whole). */
+export function writeDicomFile(target: string, parts: Parameters<typeof writeDicom>[0], options: { fsync?: boolean } = {}): void {
+  const fd = openSync(target, 'w');
+  try {
+    for (const buffer of chunkBuffers(writeDicom(parts), 8 << 20)) {
+      for (let done = 0; done < buffer.length; ) done += writeSync(fd, buffer, done, buffer.length - done);
+    }
+    if (options.fsync) fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The corpus CT slice (ct1) with a `rows` × `columns` 16-bit pixel matrix that is generated as it is read, never held:
+ * each byte is bits 16-23 of its position, whatever pieces it is read in.
+ */
+export function corpusCtWithPixels(rows: number, columns: number): DicomFile {
+  const file = parseDicom(bufferSource(readFileSync(corpusFile(IMAGES.ct1.source))));
+  const us = (tag: number, value: number) => {
+    const buffer = Buffer.alloc(2);
+    buffer.writeUInt16LE(value);
+    setElement(file.dataset, { tag, vr: 'US', value: buffer });
+  };
+  us(Tags.Rows, rows);
+  us(Tags.Columns, columns);
+  const size = rows * columns * 2;
+  const read = (position: number, length: number) => {
+    const piece = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - position)));
+    for (let at = 0; at < piece.length; ) {
+      const blockEnd = Math.min(piece.length, (((position + at) >> 16) + 1) * 65536 - position);
+      piece.fill(((position + at) >> 16) & 0xff, at, blockEnd);
+      at = blockEnd;
+    }
+    return piece;
+  };
+  setElement(file.dataset, { tag: Tags.PixelData, vr: 'OW', bulk: { source: { size, read }, start: 0, end: size } });
+  return file;
 }
 
 // Four 16×16 CT slices and a 16×16 CR (pydicom's dicomdirtests), and the two highdicom SEGs that
