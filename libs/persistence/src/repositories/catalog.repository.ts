@@ -32,17 +32,18 @@ const HIT_TOKEN: Record<Exclude<SearchLevel, 'instance'>, { token: string; alone
 
 const SORTS: Record<string, string> = { key: '', dataset: `o.slug || '/' || d.slug`, modality: `coalesce(ci.modality, '')` };
 
-/** The WHERE clause of a catalog query, with its parameters (every value is a bound parameter). */
-export function catalogWhere(query: CatalogQuery, params: Params): string {
-  const bind = (value: unknown) => {
+type Bind = (value: unknown) => string;
+
+function binder(params: Params): Bind {
+  return (value) => {
     params.push(value);
     return `$${params.length}`;
   };
+}
+
+/** Filters on what varies between a version's instances (labels and instance attributes). */
+function instanceClauses(query: CatalogQuery, bind: Bind): string[] {
   const clauses: string[] = [];
-  if (query.protocol?.length) {
-    const p = bind(query.protocol);
-    clauses.push(`(v.protocol = any(${p}::text[]) or split_part(v.protocol, '@', 1) = any(${p}::text[]))`);
-  }
   if (query.label?.length) {
     clauses.push(`ci.labels ?& ${bind(query.label)}::text[]`);
     if (query.labelMin && query.labelMin > 1) {
@@ -55,10 +56,37 @@ export function catalogWhere(query: CatalogQuery, params: Params): string {
   if (query.ageMin !== undefined) clauses.push(`ci.age_years >= ${bind(query.ageMin)}`);
   if (query.ageMax !== undefined) clauses.push(`ci.age_years <= ${bind(query.ageMax)}`);
   if (query.manufacturer?.length) clauses.push(`ci.manufacturer = any(${bind(query.manufacturer)}::text[])`);
+  return clauses;
+}
+
+/** The protocol filter (a version's protocol, with or without its @version). */
+function protocolClauses(query: CatalogQuery, bind: Bind): string[] {
+  if (!query.protocol?.length) return [];
+  const p = bind(query.protocol);
+  return [`(v.protocol = any(${p}::text[]) or split_part(v.protocol, '@', 1) = any(${p}::text[]))`];
+}
+
+/** Filters on the dataset (slug, organization, title and description). */
+function datasetClauses(query: CatalogQuery, bind: Bind): string[] {
+  const clauses: string[] = [];
   if (query.dataset?.length) clauses.push(datasetIds(`fo.slug || '/' || fd.slug = any(${bind(query.dataset)}::text[])`));
   if (query.organization?.length) clauses.push(datasetIds(`fo.slug = any(${bind(query.organization)}::text[])`));
   if (query.text?.trim()) clauses.push(datasetIds(`to_tsvector('simple', fd.title || ' ' || fd.description) @@ plainto_tsquery('simple', ${bind(query.text.trim())})`));
-  return clauses.length ? clauses.join(' and ') : 'true';
+  return clauses;
+}
+
+const joinClauses = (clauses: string[]) => (clauses.length ? clauses.join(' and ') : 'true');
+
+/** The WHERE clause of a catalog query, with its parameters (every value is a bound parameter). */
+export function catalogWhere(query: CatalogQuery, params: Params): string {
+  const bind = binder(params);
+  return joinClauses([...protocolClauses(query, bind), ...instanceClauses(query, bind), ...datasetClauses(query, bind)]);
+}
+
+/** The part of catalogWhere that whole versions match or not (no instance filter). */
+function versionWhere(query: CatalogQuery, params: Params): string {
+  const bind = binder(params);
+  return joinClauses([...protocolClauses(query, bind), ...datasetClauses(query, bind)]);
 }
 
 export function catalogFrom(): string {
@@ -87,9 +115,7 @@ export function cellsFrom(query: CatalogQuery, options: { names: boolean } = { n
 
 /** Whether the query filters on what varies between a version's instances (else whole versions match or not). */
 function filtersInstances(query: CatalogQuery): boolean {
-  return Boolean(
-    query.label?.length || query.modality?.length || query.bodyPart?.length || query.sex?.length || query.manufacturer?.length || query.ageMin !== undefined || query.ageMax !== undefined,
-  );
+  return instanceClauses(query, () => '').length > 0;
 }
 
 function emptyFacets(): CatalogSearchPage['facets'] {
@@ -275,7 +301,7 @@ export class TypeormCatalogRepository implements CatalogRepository {
       // Dataset by dataset in slug order (a dataset's slug is unique), each one's latest version read in path order
       // off its primary key (within one version, path order is key order), until the page is full: the (dataset, key)
       // order without sorting every match. The dataset-level filters pick the versions first.
-      const versionFilters = catalogWhere({ protocol: query.protocol, dataset: query.dataset, organization: query.organization, text: query.text }, params);
+      const versionFilters = versionWhere(query, params);
       const from = cursor ? `and o.slug || '/' || d.slug >= ${afterSort}` : '';
       sql = `select page.* from (
             select ci.version_id, o.slug || '/' || d.slug as slug
