@@ -183,11 +183,9 @@ export class RecordExtractor {
 
 /**
  * The NDJSON line rules (UTF-8, BOM, blank lines, JSON syntax, depth) as a LineSink: each line that is
- * not blank becomes one event of the batch. `records` counts those lines (for ANNOTATION_EMPTY_FILE).
+ * not blank becomes one event of the batch.
  */
 export class NdjsonRecordLines implements LineSink {
-  records = 0;
-
   constructor(
     private readonly extractor: RecordExtractor,
     private readonly maxLineBytes: number,
@@ -197,13 +195,11 @@ export class NdjsonRecordLines implements LineSink {
 
   line(decoded: string | undefined, line: number): void {
     if (decoded === undefined) {
-      this.records++;
       this.out.lineIssue({ code: IssueCode.ANNOTATION_INVALID_UTF8, line, message: 'line is not valid UTF-8' });
       return;
     }
     const text = line === 1 && decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
     if (text.length === 0 || (text.charCodeAt(0) !== 0x7b && text.trim().length === 0)) return; // blank lines are allowed
-    this.records++;
     let record: unknown;
     try {
       // V8's JSON.parse is not recursive: a 100,000-deep line parses; the depth check below keeps
@@ -221,7 +217,6 @@ export class NdjsonRecordLines implements LineSink {
   }
 
   tooLong(line: number, size: number): void {
-    this.records++;
     this.out.lineIssue({ code: IssueCode.ANNOTATION_LINE_TOO_LONG, line, message: `line is ${size} bytes; the limit is ${this.maxLineBytes} (skipped unread)` });
   }
 }

@@ -38,32 +38,23 @@ interface LineGroup {
   readonly texts: (string | null)[];
   // -1, or the size of a line over the limit (its text is null and was never held).
   readonly tooLong: Float64Array;
-  readonly count: number;
 }
 
 type ToWorker = { readonly type: 'group'; readonly seq: number; readonly group: LineGroup };
 type FromWorker =
   | { readonly type: 'ready' }
-  | { readonly type: 'batch'; readonly seq: number; readonly batch: RecordBatch; readonly recordLines: number }
+  | { readonly type: 'batch'; readonly seq: number; readonly batch: RecordBatch }
   | { readonly type: 'failed'; readonly message: string };
 
 export class RecordWorkerFailed extends Error {}
 
-/** A group's outcome: its batch and how many of its lines were records (not blank). */
-interface GroupResult {
-  readonly batch: RecordBatch;
-  readonly recordLines: number;
-}
-
-/** Runs a group's lines through the record rules into `out`; the same on both threads. */
-function processGroup(lines: NdjsonRecordLines, out: RecordBatchWriter, group: LineGroup): GroupResult {
-  const before = lines.records;
-  for (let index = 0; index < group.count; index++) {
+function processGroup(lines: NdjsonRecordLines, out: RecordBatchWriter, group: LineGroup): RecordBatch {
+  for (let index = 0; index < group.numbers.length; index++) {
     const size = group.tooLong[index];
     if (size >= 0) lines.tooLong(group.numbers[index], size);
     else lines.line(group.texts[index] ?? undefined, group.numbers[index]);
   }
-  return { batch: out.take(), recordLines: lines.records - before };
+  return out.take();
 }
 
 /** Collects the splitter's lines into groups. */
@@ -91,7 +82,7 @@ class LineGrouper implements LineSink {
   /** Ends the current group (a file's last one may be short). */
   close(): void {
     if (this.count === 0) return;
-    this.full.push({ numbers: this.numbers.slice(0, this.count), texts: this.texts, tooLong: this.tooLongSizes.slice(0, this.count), count: this.count });
+    this.full.push({ numbers: this.numbers.slice(0, this.count), texts: this.texts, tooLong: this.tooLongSizes.slice(0, this.count) });
     this.texts = [];
     this.count = 0;
   }
@@ -103,7 +94,7 @@ export class RecordWorker {
   private failure?: Error;
   private readonly ready: Promise<void>;
   private readyResolve!: () => void;
-  private readonly results = new Map<number, GroupResult>();
+  private readonly results = new Map<number, RecordBatch>();
   private wake?: () => void;
   inFlight = 0;
 
@@ -125,7 +116,7 @@ export class RecordWorker {
       else if (message.type === 'failed') this.fail(new RecordWorkerFailed(message.message));
       else {
         this.inFlight--;
-        this.results.set(message.seq, { batch: message.batch, recordLines: message.recordLines });
+        this.results.set(message.seq, message.batch);
       }
       this.notify();
     });
@@ -171,7 +162,7 @@ export class RecordWorker {
   }
 
   /** The result of group seq once the worker has sent it. */
-  async result(seq: number): Promise<GroupResult> {
+  async result(seq: number): Promise<RecordBatch> {
     for (;;) {
       const result = this.results.get(seq);
       if (result) {
@@ -201,21 +192,22 @@ export async function readNdjsonRecords(
   const grouper = new LineGrouper();
   const splitter = new LineSplitter(maxLineBytes, grouper);
   // Groups not applied yet, in order: a local result, or the seq of one the worker has.
-  const pending: ({ local: GroupResult } | { seq: number })[] = [];
+  const pending: ({ local: RecordBatch } | { seq: number })[] = [];
   let seq = 0;
   let recordLines = 0;
   const applyHead = async (wait: boolean): Promise<void> => {
     while (pending.length > 0) {
       const head = pending[0];
-      let result: GroupResult;
-      if ('local' in head) result = head.local;
+      let batch: RecordBatch;
+      if ('local' in head) batch = head.local;
       else {
         if (!wait && !worker!.hasResult(head.seq)) return;
-        result = await worker!.result(head.seq);
+        batch = await worker!.result(head.seq);
       }
       pending.shift();
-      apply(result.batch, !('local' in head));
-      recordLines += result.recordLines;
+      apply(batch, !('local' in head));
+      // Every line that is not blank is one event of its group's batch.
+      recordLines += batch.count;
     }
   };
   const dispatch = async (): Promise<void> => {
@@ -266,8 +258,8 @@ function serve(port: MessagePort, init: RecordWorkerInit): void {
   }
   port.on('message', (message: ToWorker) => {
     try {
-      const { batch, recordLines } = processGroup(lines, out, message.group);
-      port.postMessage({ type: 'batch', seq: message.seq, batch, recordLines } satisfies FromWorker, batchTransferList(batch));
+      const batch = processGroup(lines, out, message.group);
+      port.postMessage({ type: 'batch', seq: message.seq, batch } satisfies FromWorker, batchTransferList(batch));
     } catch (error) {
       port.postMessage({ type: 'failed', message: `record worker: ${(error as Error).message}` } satisfies FromWorker);
     }
