@@ -19,7 +19,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { api, BIN, Proc, runCli, runNode, setUp, startHub, startBenchStack, startWorker, waitFor } from './support/bench-processes';
+import { api, BIN, Proc, runCli, runNode, setUp, startHub, startBenchStack, startWorker, runBench, tearDownBench, waitFor } from './support/bench-processes';
 import { benchProtocol, buildDataset } from './support/corpus-dataset';
 import { median } from './support/stats';
 
@@ -172,14 +172,8 @@ async function main(): Promise<void> {
     );
     console.log(`load average after: ${loadAfter}`);
   } finally {
-    for (const proc of procs.reverse()) await proc.stop();
-    await database?.drop();
-    if (process.env.BENCH_KEEP === '1') console.log(`kept ${work}`);
-    else rmSync(work, { recursive: true, force: true });
+    await tearDownBench(procs, database, work);
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exitCode = 1;
-});
+runBench(main);

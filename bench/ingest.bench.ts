@@ -13,11 +13,11 @@
 // BENCH_CONCURRENCY (4), BENCH_KEEP=1 keeps the temp folder,
 // BENCH_HUB_NODE_OPTIONS / BENCH_WORKER_NODE_OPTIONS (e.g. --heapsnapshot-signal=SIGUSR2, --trace-gc) passed to those processes
 // (bench/support/bench-processes.ts).
-import { chmodSync, createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, createReadStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ObjectStore } from '@imagora/storage';
-import { api, Proc, runCli, setUp, startHub, startBenchStack, startWorker, vmHwmMb, waitFor } from './support/bench-processes';
+import { api, Proc, runCli, setUp, startHub, startBenchStack, startWorker, vmHwmMb, runBench, tearDownBench, waitFor } from './support/bench-processes';
 import { BuiltDataset, benchProtocol, buildDataset } from './support/corpus-dataset';
 
 const MiB = 1024 * 1024;
@@ -123,14 +123,8 @@ async function main(): Promise<void> {
     const verdict = (value: number) => `${f(value)} ${value < RSS_GOAL_MB ? '(under' : '(OVER'} ${RSS_GOAL_MB} MB)`;
     console.log(`\npeak RSS at ${size}: hub ${verdict(atRelease.hub)}, worker ${verdict(atRelease.worker)}, imagora upload CLI ${f(upload.peakRssMb)}`);
   } finally {
-    for (const proc of procs.reverse()) await proc.stop();
-    await database?.drop();
-    if (process.env.BENCH_KEEP === '1') console.log(`kept ${work}`);
-    else rmSync(work, { recursive: true, force: true });
+    await tearDownBench(procs, database, work);
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : String(error));
-  process.exitCode = 1;
-});
+runBench(main);

@@ -5,7 +5,7 @@
 // are passed to those processes.
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { REPO_ROOT } from '../../libs/validation/src/testing/validation-fixtures';
@@ -107,7 +107,6 @@ export async function startWorker(env: Record<string, string>): Promise<Proc> {
   return proc;
 }
 
-/** A fresh database on the PostgreSQL server, dropped at the end. */
 /**
  * s3rver and a fresh database for a hub under work/: the environment the hub, worker and CLI of a benchmark share
  * (IMAGORA_HOME work/home, objects under work/objects). The s3rver process is added to procs.
@@ -131,6 +130,26 @@ export async function startBenchStack(work: string, procs: Proc[], logLevel: str
   return { env, database, s3 };
 }
 
+/**
+ * The end of a benchmark on a stack: its processes stopped (the last started first), its database dropped, its
+ * folder removed unless BENCH_KEEP=1.
+ */
+export async function tearDownBench(procs: Proc[], database: { drop(): Promise<void> } | undefined, work: string): Promise<void> {
+  for (const proc of [...procs].reverse()) await proc.stop();
+  await database?.drop();
+  if (process.env.BENCH_KEEP === '1') console.log(`kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+
+/** Runs a benchmark: an error is printed with its stack and fails the process. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exitCode = 1;
+  });
+}
+
+/** A fresh database on the PostgreSQL server, dropped at the end. */
 export async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `imagora_bench_${randomBytes(6).toString('hex')}`;
   const admin = async (sql: string) => {
