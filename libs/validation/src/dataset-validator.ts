@@ -135,7 +135,6 @@ class ValidationRun {
   private readonly index = new ReferenceIndex();
   private readonly records: RecordChecker;
   private readonly extractor: RecordExtractor;
-  private readonly validatorDocument: unknown;
   // Started at the first large NDJSON file; undefined after it failed (the rest stays in this thread).
   private recordWorker?: RecordWorker;
   private recordWorkerTried = false;
@@ -161,12 +160,11 @@ class ValidationRun {
   private annotationFiles = 0;
 
   constructor(
-    validator: ProtocolValidator,
+    private readonly validator: ProtocolValidator,
     private readonly options: ValidateOptions,
   ) {
     this.issues = new IssueCollector(Math.max(0, options.maxIssues ?? DEFAULT_MAX_ISSUES), new SeverityClassifier(options.config));
     this.extractor = new RecordExtractor(validator);
-    this.validatorDocument = validator.document;
     this.records = new RecordChecker(this.extractor.pointers, this.index, this.issues);
     this.dicom = new DicomChecker(validator.document, this.index, this.issues);
     this.protocolId = `${validator.document.name}@${validator.document.version}`;
@@ -336,7 +334,7 @@ class ValidationRun {
     const records = await readNdjsonRecords(
       entry.open(),
       this.maxLineBytes,
-      { lines: this.localLines, out: this.localBatches },
+      this.localLines,
       await this.usableRecordWorker(entry.size),
       (batch, byWorker) => this.records.applyBatch(batch, byWorker ? this.workerSource : this.localSource, file, fileId),
       onChunk,
@@ -356,7 +354,7 @@ class ValidationRun {
     if (this.recordWorker?.failed) this.dropRecordWorker();
     if (!this.recordWorker && !this.recordWorkerTried && size >= (this.options.recordWorkerMinBytes ?? DEFAULT_RECORD_WORKER_MIN_BYTES)) {
       this.recordWorkerTried = true;
-      this.recordWorker = RecordWorker.start({ protocol: this.validatorDocument, maxLineBytes: this.maxLineBytes, maxRecordDepth: this.maxRecordDepth });
+      this.recordWorker = RecordWorker.start({ protocol: this.validator.document, maxLineBytes: this.maxLineBytes, maxRecordDepth: this.maxRecordDepth });
     }
     if (this.recordWorker && !(await this.recordWorker.started())) this.dropRecordWorker();
     return this.recordWorker;

@@ -270,7 +270,8 @@ export class RecordBatchWriter {
 
 /** The buffers of a batch, to transfer rather than copy between threads. */
 export function batchTransferList(batch: RecordBatch): ArrayBuffer[] {
-  return [batch.flags, batch.line, batch.label, batch.reader, batch.idPrint, batch.uidPrint, batch.frame, batch.maxColumn, batch.maxRow, batch.maxColumnIndex, batch.maxRowIndex, batch.textStart].map(
-    (array) => array.buffer as ArrayBuffer,
-  );
+  // Every typed-array column, whichever there are: a column added later is transferred, not copied.
+  return Object.values(batch)
+    .filter((value): value is ArrayBufferView => ArrayBuffer.isView(value))
+    .map((array) => array.buffer as ArrayBuffer);
 }

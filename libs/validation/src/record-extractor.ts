@@ -190,7 +190,7 @@ export class NdjsonRecordLines implements LineSink {
     private readonly extractor: RecordExtractor,
     private readonly maxLineBytes: number,
     private readonly maxRecordDepth: number,
-    private readonly out: RecordBatchWriter,
+    readonly out: RecordBatchWriter,
   ) {}
 
   line(decoded: string | undefined, line: number): void {

@@ -48,13 +48,13 @@ type FromWorker =
 
 export class RecordWorkerFailed extends Error {}
 
-function processGroup(lines: NdjsonRecordLines, out: RecordBatchWriter, group: LineGroup): RecordBatch {
+function processGroup(lines: NdjsonRecordLines, group: LineGroup): RecordBatch {
   for (let index = 0; index < group.numbers.length; index++) {
     const size = group.tooLong[index];
     if (size >= 0) lines.tooLong(group.numbers[index], size);
     else lines.line(group.texts[index] ?? undefined, group.numbers[index]);
   }
-  return out.take();
+  return lines.out.take();
 }
 
 /** Collects the splitter's lines into groups. */
@@ -184,7 +184,7 @@ export class RecordWorker {
 export async function readNdjsonRecords(
   stream: AsyncIterable<Buffer | string>,
   maxLineBytes: number,
-  local: { lines: NdjsonRecordLines; out: RecordBatchWriter },
+  local: NdjsonRecordLines,
   worker: RecordWorker | undefined,
   apply: (batch: RecordBatch, byWorker: boolean) => void,
   onChunk?: (chunk: Buffer) => void,
@@ -216,7 +216,7 @@ export async function readNdjsonRecords(
         worker.send(seq, group);
         pending.push({ seq });
       } else {
-        pending.push({ local: processGroup(local.lines, local.out, group) });
+        pending.push({ local: processGroup(local, group) });
         // Let the worker's replies in between local groups, so it is fed again as soon as it is free.
         if (worker) await new Promise((resolve) => setImmediate(resolve));
       }
@@ -258,7 +258,7 @@ function serve(port: MessagePort, init: RecordWorkerInit): void {
   }
   port.on('message', (message: ToWorker) => {
     try {
-      const batch = processGroup(lines, out, message.group);
+      const batch = processGroup(lines, message.group);
       port.postMessage({ type: 'batch', seq: message.seq, batch } satisfies FromWorker, batchTransferList(batch));
     } catch (error) {
       port.postMessage({ type: 'failed', message: `record worker: ${(error as Error).message}` } satisfies FromWorker);
