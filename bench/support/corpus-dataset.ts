@@ -2,7 +2,7 @@
 // replicated with fresh Study/Series/SOP Instance UIDs up to a byte target, part of the bytes as large generated CT
 // slices, and one annotation record per image. Shared by bench:ingest and bench:download.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Deidentifier } from '@imagora/deid';
 import { DicomFile, DicomItem, Tags, bufferSource, chunksToBuffer, encodingOf, findElement, parseDicom, setElement, textElement, writeDicom } from '@imagora/dicom';
@@ -109,6 +109,8 @@ export async function buildDataset(work: string, protocol: Record<string, any>, 
   const records: string[] = [];
   const record = (sop: string, n: number) =>
     records.push(JSON.stringify({ id: `r${n}`, image: { sopInstanceUid: sop, frame: 1 }, label: n % 3 === 0 ? 'pneumothorax' : 'nodule', box: [1, 1, 2, 3], reader: n % 2 ? 'reader-a' : 'reader-b' }));
+  const files: BuiltDataset['files'] = [];
+  const written = (relative: string, size: number) => files.push({ path: relative, absolute: path.join(dir, relative), size });
   let bytes = 0;
   let images = 0;
   let big = 0;
@@ -117,10 +119,13 @@ export async function buildDataset(work: string, protocol: Record<string, any>, 
   const bigStudy = freshUid();
   const bigSeries = freshUid();
   for (; big < bigCount; big++) {
-    const target = path.join(dir, 'images', 'big', `${String(big).padStart(3, '0')}.dcm`);
+    const relative = `images/big/${String(big).padStart(3, '0')}.dcm`;
+    const target = path.join(dir, relative);
     mkdirSync(path.dirname(target), { recursive: true });
     record(writeBigCt(target, bigStudy, bigSeries, shape.bigBytes), images++);
-    bytes += statSync(target).size;
+    const { size } = statSync(target);
+    written(relative, size);
+    bytes += size;
   }
   // The rest: the seeds round-robin, 50 instances per series, 4 series per study.
   let study = freshUid();
@@ -134,27 +139,25 @@ export async function buildDataset(work: string, protocol: Record<string, any>, 
     const file = parseDicom(bufferSource(seed.bytes));
     const { meta, sop } = reissue(file, study, series);
     const out = chunksToBuffer(writeDicom({ meta, dataset: file.dataset, encoding: file.encoding }));
-    const folder = path.join(dir, 'images', seed.modality.toLowerCase(), String(Math.floor(i / 1000)).padStart(3, '0'));
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(path.join(folder, `${String(i).padStart(6, '0')}.dcm`), out);
+    const folder = `images/${seed.modality.toLowerCase()}/${String(Math.floor(i / 1000)).padStart(3, '0')}`;
+    mkdirSync(path.join(dir, folder), { recursive: true });
+    const relative = `${folder}/${String(i).padStart(6, '0')}.dcm`;
+    writeFileSync(path.join(dir, relative), out);
+    written(relative, out.length);
     bytes += out.length;
     record(sop, images++);
   }
-  writeFileSync(path.join(dir, 'annotations', 'boxes.ndjson'), records.join('\n') + '\n');
-  writeFileSync(
-    path.join(dir, 'dataset.json'),
-    JSON.stringify({ title: shape.title, description: 'Corpus replicated with fresh UIDs', license: 'CC0-1.0', protocol: `${protocol.name}@${protocol.version}`, contributors: [{ name: 'Bench', role: 'curator' }] }, null, 2),
-  );
-  const files: BuiltDataset['files'] = [];
-  const walk = (folder: string, relative: string) => {
-    for (const name of readdirSync(folder)) {
-      const absolute = path.join(folder, name);
-      const rel = relative ? `${relative}/${name}` : name;
-      const stat = statSync(absolute);
-      if (stat.isDirectory()) walk(absolute, rel);
-      else files.push({ path: rel, absolute, size: stat.size });
-    }
-  };
-  walk(dir, '');
-  return { dir, files, bytes: files.reduce((sum, f) => sum + f.size, 0), images, big, seeds: seeds.length };
+  for (const [relative, text] of [
+    ['annotations/boxes.ndjson', records.join('\n') + '\n'],
+    [
+      'dataset.json',
+      JSON.stringify({ title: shape.title, description: 'Corpus replicated with fresh UIDs', license: 'CC0-1.0', protocol: `${protocol.name}@${protocol.version}`, contributors: [{ name: 'Bench', role: 'curator' }] }, null, 2),
+    ],
+  ]) {
+    const content = Buffer.from(text);
+    writeFileSync(path.join(dir, relative), content);
+    written(relative, content.length);
+    bytes += content.length;
+  }
+  return { dir, files, bytes, images, big, seeds: seeds.length };
 }
