@@ -1,51 +1,25 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { IMAGORA_SCHEMA } from '../schema';
+import { CatalogAttributeColumns } from './catalog-attribute-columns';
 import { DatasetVersionEntity } from './dataset-version.entity';
 
 /**
  * Released instances summarized at release time (see catalog-cells.ts): the instances of one version, study and
  * series that share every attribute search filters or facets on, so that facet counts and study/series/dataset
- * level answers add up thousands of cells instead of a million instance rows. Column names match
- * catalog_instances' so one WHERE clause reads both.
+ * level answers add up thousands of cells instead of a million instance rows. The attribute columns are
+ * catalog_instances' (CatalogAttributeColumns); of those a hit shows but search does not group by (manufacturer model,
+ * age, slice thickness, rows, columns, transfer syntax) a cell holds the smallest among its instances.
  */
-abstract class CatalogCellColumns {
+abstract class CatalogCellColumns extends CatalogAttributeColumns {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
 
   @Column({ name: 'version_id', type: 'uuid' })
   versionId!: string;
 
-  @Column({ name: 'dataset_id', type: 'uuid' })
-  datasetId!: string;
-
-  // Mirrors catalog_instances.is_latest for the version's rows (kept by markLatestVersion).
-  @Column({ name: 'is_latest', type: 'boolean', default: false })
-  isLatest!: boolean;
-
-  @Column({ name: 'study_instance_uid', type: 'text', nullable: true })
-  studyInstanceUid!: string | null;
-
-  @Column({ name: 'series_instance_uid', type: 'text', nullable: true })
-  seriesInstanceUid!: string | null;
-
   // The instance's path when it lacks a study or series UID: its study/series key is then its path, so it is a cell of its own.
   @Column({ type: 'text', nullable: true })
   path!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  modality!: string | null;
-
-  @Column({ name: 'body_part', type: 'text', nullable: true })
-  bodyPart!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  manufacturer!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  sex!: string | null;
-
-  @Column({ name: 'age_years', type: 'integer', nullable: true })
-  ageYears!: number | null;
 
   @Column({ type: 'integer' })
   instances!: number;
@@ -62,26 +36,6 @@ abstract class CatalogCellColumns {
 
   @Column({ name: 'study_cells', type: 'integer', nullable: true })
   studyCells!: number | null;
-
-  // The smallest value among the cell's instances of what hits show but search does not group by (a hit shows the minimum).
-  @Column({ name: 'manufacturer_model', type: 'text', nullable: true })
-  manufacturerModel!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  age!: string | null;
-
-  @Column({ name: 'slice_thickness', type: 'double precision', nullable: true })
-  sliceThickness!: number | null;
-
-  @Column({ type: 'integer', nullable: true })
-  rows!: number | null;
-
-  @Column({ type: 'integer', nullable: true })
-  columns!: number | null;
-
-  @Column({ name: 'transfer_syntax', type: 'text', nullable: true })
-  transferSyntax!: string | null;
-
 }
 
 // Cells for queries without a label filter.
